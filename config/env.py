@@ -1,0 +1,63 @@
+"""The one module that reads the process environment.
+
+Everything configurable comes from here; settings import the values, nothing else calls
+``os.environ``. With nothing set, Seatwise runs on the embedded default: SQLite under
+``var/``, local-memory cache, a filesystem Celery broker and a mailbox directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("SEATWISE_VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env()
+
+DEBUG: bool = env.bool("DJANGO_DEBUG", default=True)
+SECRET_KEY: str = env.str(
+    "DJANGO_SECRET_KEY", default="insecure-dev-key-only-for-the-embedded-default"
+)
+ALLOWED_HOSTS: list[str] = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+DATABASE = env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'seatwise.sqlite3'}")
+DATABASE_CONN_MAX_AGE: int = env.int("DATABASE_CONN_MAX_AGE", default=60)
+
+REDIS_URL: str = env.str("REDIS_URL", default="")
+CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+CELERY_TASK_ALWAYS_EAGER: bool = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+
+CACHE = (
+    env.cache_url("CACHE_URL")
+    if env.str("CACHE_URL", default="")
+    else (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+)
+
+# E-mail: EMAIL_URL (smtp://user:pass@host:587/?tls=True) or the usual EMAIL_* variables;
+# with neither, messages are written to the local mailbox under var/mailbox/.
+EMAIL_URL: str = env.str("EMAIL_URL", default="")
+EMAIL_HOST: str = env.str("EMAIL_HOST", default="")
+EMAIL_PORT: int = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER: str = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD: str = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS: bool = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_USE_SSL: bool = env.bool("EMAIL_USE_SSL", default=False)
+DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Seatwise <noreply@seatwise.local>")
+MAILBOX_DIR = VAR_DIR / "mailbox"
+
+SMS_BACKEND: str = env.str("SMS_BACKEND", default="seatwise.notifications.sms.MailboxSmsBackend")
+
+SECURE_SSL_REDIRECT: bool = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS: int = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
+
+LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
+
+# The demo clock shift (``manage.py clock``) is honoured only when this is on.
+CLOCK_SHIFT: bool = env.bool("SEATWISE_CLOCK_SHIFT", default=DEBUG)

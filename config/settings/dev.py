@@ -1,0 +1,3 @@
+"""The embedded default used by ``make run``."""
+
+from config.settings.base import *  # noqa: F403

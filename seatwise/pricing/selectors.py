@@ -1,0 +1,208 @@
+"""Price reads for a viewer. A fixed number of queries whatever the number of offers:
+one for the context (lists, terms, rates), then one or two for the prices of a page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Min, OuterRef, QuerySet, Subquery
+
+from seatwise.core import clock
+from seatwise.core.money import Money
+from seatwise.pricing.calculations import (
+    MissingExchangeRate,
+    PriceBreakdown,
+    convert,
+    resolve_price,
+)
+from seatwise.pricing.enums import PriceKind, PriceListKind
+from seatwise.pricing.models import ExchangeRate, Price, PriceList, ResellerTerms
+from seatwise.tenancy.enums import OrganizationKind
+from seatwise.tenancy.models import Organization
+
+
+@dataclass(frozen=True)
+class PriceContext:
+    """Everything needed to price offers for one viewer, loaded once per request."""
+
+    provider_id: int
+    viewer_kind: PriceKind
+    cost_list_id: int | None
+    reseller_list_id: int | None
+    markup_percent: Decimal | None
+    rates: dict[tuple[str, str], Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ViewerPrice:
+    offer_id: int
+    billing_plan: str
+    kind: PriceKind
+    amount: Money
+    erp: Money
+    breakdown: PriceBreakdown
+
+    @property
+    def display(self) -> Money:
+        return self.amount.quantize()
+
+
+def exchange_rate_map(*, provider: Organization) -> dict[tuple[str, str], Decimal]:
+    """The provider's current rates, newest first wins."""
+    rates: dict[tuple[str, str], Decimal] = {}
+    rows = ExchangeRate.objects.filter(organization=provider, valid_from__lte=clock.now()).order_by(
+        "-valid_from"
+    )
+    for row in rows.only("base_currency", "quote_currency", "rate"):
+        rates.setdefault((row.base_currency, row.quote_currency), row.rate)
+    return rates
+
+
+def price_context_get(*, provider: Organization, viewer: Organization | None) -> PriceContext:
+    """Decide which tier ``viewer`` sees (retail for a visitor) and load its lists."""
+    lists = {
+        (pl.kind, pl.is_default): pl.pk
+        for pl in PriceList.objects.filter(organization=provider).only("kind", "is_default")
+    }
+    cost_list_id = lists.get((PriceListKind.COST, True)) or lists.get((PriceListKind.COST, False))
+    default_reseller_list = lists.get((PriceListKind.RESELLER, True))
+
+    kind, reseller_list_id, markup = PriceKind.RETAIL, None, None
+    reseller_id = None
+    if viewer is not None:
+        if viewer.kind == OrganizationKind.PROVIDER:
+            kind = PriceKind.COST
+        elif viewer.kind == OrganizationKind.RESELLER:
+            kind, reseller_id = PriceKind.RESELLER, viewer.pk
+        else:
+            kind = PriceKind.CUSTOMER
+            if viewer.parent_id != provider.pk:
+                reseller_id = viewer.parent_id
+    if reseller_id is not None:
+        terms = ResellerTerms.objects.filter(organization_id=reseller_id).first()
+        reseller_list_id = (terms.price_list_id if terms else None) or default_reseller_list
+        markup = terms.markup_percent if terms else Decimal(5)
+    return PriceContext(
+        provider_id=provider.pk,
+        viewer_kind=kind,
+        cost_list_id=cost_list_id,
+        reseller_list_id=reseller_list_id,
+        markup_percent=markup,
+        rates=exchange_rate_map(provider=provider),
+    )
+
+
+def _pick(
+    rows: dict[tuple[str, str], Price], plan: str, currency: str, rates
+) -> tuple[Price, str] | None:
+    exact = rows.get((plan, currency))
+    if exact is not None:
+        return exact, currency
+    for (row_plan, _row_currency), row in rows.items():
+        if row_plan == plan:
+            return row, row.currency
+    return None
+
+
+def _money(amount: Decimal, source: str, target: str, rates) -> Money:
+    value = Money(amount, source)
+    try:
+        return convert(value, to=target, rates=rates)
+    except MissingExchangeRate:
+        return value
+
+
+def offer_price_map(
+    *, context: PriceContext, offer_ids: Iterable[int], currency: str
+) -> dict[int, list[ViewerPrice]]:
+    """Prices per offer (one per billing plan) as ``context``'s viewer sees them in
+    ``currency``. Offers without a price for the viewer are left out."""
+    ids = list(offer_ids)
+    if not ids or context.cost_list_id is None:
+        return {}
+    list_ids = [context.cost_list_id] + (
+        [context.reseller_list_id] if context.reseller_list_id else []
+    )
+    by_list: dict[int, dict[int, dict[tuple[str, str], Price]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for row in Price.objects.filter(price_list_id__in=list_ids, offer_id__in=ids).only(
+        "price_list_id", "offer_id", "currency", "billing_plan", "cost", "erp"
+    ):
+        by_list[row.price_list_id][row.offer_id][(row.billing_plan, row.currency)] = row
+
+    needs_reseller = context.reseller_list_id is not None
+    result: dict[int, list[ViewerPrice]] = {}
+    for offer_id, cost_rows in by_list[context.cost_list_id].items():
+        plans = sorted({plan for plan, _c in cost_rows})
+        prices: list[ViewerPrice] = []
+        for plan in plans:
+            picked = _pick(cost_rows, plan, currency, context.rates)
+            assert picked is not None
+            cost_row, source = picked
+            cost = _money(cost_row.cost, source, currency, context.rates)
+            erp = _money(cost_row.erp, source, currency, context.rates)
+            reseller_price = None
+            if needs_reseller:
+                reseller_pick = _pick(
+                    by_list[context.reseller_list_id].get(offer_id, {}),
+                    plan,
+                    currency,
+                    context.rates,
+                )
+                if reseller_pick is None:
+                    continue  # not sold through this reseller
+                reseller_row, reseller_source = reseller_pick
+                reseller_price = _money(reseller_row.cost, reseller_source, currency, context.rates)
+            if cost.currency != erp.currency or (
+                reseller_price is not None and reseller_price.currency != cost.currency
+            ):
+                continue  # mixed currencies without a rate: do not guess
+            breakdown = resolve_price(
+                cost=cost,
+                erp=erp,
+                reseller_price=reseller_price,
+                markup_percent=context.markup_percent if needs_reseller else None,
+            )
+            amount = {
+                PriceKind.RETAIL: breakdown.erp,
+                PriceKind.CUSTOMER: breakdown.customer_price,
+                PriceKind.RESELLER: breakdown.reseller_price or breakdown.erp,
+                PriceKind.COST: breakdown.cost,
+            }[context.viewer_kind]
+            prices.append(
+                ViewerPrice(
+                    offer_id=offer_id,
+                    billing_plan=plan,
+                    kind=context.viewer_kind,
+                    amount=amount,
+                    erp=breakdown.erp,
+                    breakdown=breakdown,
+                )
+            )
+        if prices:
+            result[offer_id] = prices
+    return result
+
+
+def product_min_erp_subquery(*, cost_list_id: int | None, currency: str = "USD") -> Subquery:
+    """The lowest ERP among a product's offers in the cost list (in one currency, so that
+    amounts compare), for sorting products by price."""
+    return Subquery(
+        Price.objects.filter(
+            price_list_id=cost_list_id,
+            currency=currency,
+            offer__product_id=OuterRef("pk"),
+            offer__is_active=True,
+        )
+        .values("offer__product_id")
+        .annotate(low=Min("erp"))
+        .values("low")[:1]
+    )
+
+
+def price_list_for_provider(*, provider: Organization) -> QuerySet[PriceList]:
+    return PriceList.objects.filter(organization=provider)

@@ -1,0 +1,13 @@
+from seatwise.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+
+
+class OrganizationNotFound(NotFoundError):
+    code = "organization_not_found"
+
+
+class RoleRequired(PermissionDeniedError):
+    code = "role_required"
+
+
+class InvalidOrganizationTree(ValidationError):
+    code = "invalid_organization_tree"

@@ -1,0 +1,112 @@
+"""Organizations in a tree (provider -> reseller -> customer) and their memberships."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+
+from seatwise.tenancy.enums import OrganizationKind, Role
+from seatwise.tenancy.validators import validate_company_name
+
+
+class Organization(models.Model):
+    """A provider, reseller or customer. This is the tenant itself, so it has no
+    ``organization_id``; its ``parent`` places it in the tree."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=OrganizationKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    legal_name = models.CharField(
+        _("legal name"), max_length=250, validators=[validate_company_name]
+    )
+    address_line1 = models.CharField(_("street address"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("street address 2"), max_length=200, blank=True)
+    postal_code = models.CharField(_("zip / postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = CountryField(_("country"), blank=True)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    tax_number = models.CharField(_("registration / tax number"), max_length=50, blank=True)
+    is_academic = models.BooleanField(_("academic"), default=False)
+    is_government = models.BooleanField(_("government"), default=False)
+    is_nonprofit = models.BooleanField(_("nonprofit"), default=False)
+    default_currency = models.CharField(_("default currency"), max_length=3, default="USD")
+    is_contract_customer = models.BooleanField(
+        _("contract customer (pays by invoice)"), default=False
+    )
+    billing_day = models.PositiveSmallIntegerField(
+        _("billing day"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Resellers only: the day of the month their billing cycle starts."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ("name",)
+        constraints = [
+            models.CheckConstraint(
+                name="organization_provider_is_root",
+                condition=(models.Q(kind=OrganizationKind.PROVIDER, parent__isnull=True))
+                | (~models.Q(kind=OrganizationKind.PROVIDER) & models.Q(parent__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="organization_billing_day_resellers_only",
+                condition=models.Q(billing_day__isnull=True)
+                | models.Q(kind=OrganizationKind.RESELLER),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "parent"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_provider(self) -> bool:
+        return self.kind == OrganizationKind.PROVIDER
+
+    @property
+    def is_reseller(self) -> bool:
+        return self.kind == OrganizationKind.RESELLER
+
+    @property
+    def is_customer(self) -> bool:
+        return self.kind == OrganizationKind.CUSTOMER
+
+
+class Membership(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships", db_index=True
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="membership_unique_user_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.role})"

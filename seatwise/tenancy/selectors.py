@@ -1,0 +1,104 @@
+"""Reads, always scoped. ``access_*`` helpers are the only way to turn an id from a request
+into an object: they scope to what the acting organization may see, check the role, and
+raise a 404-shaped error otherwise (never revealing that the row exists)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from seatwise.tenancy.enums import ALL_ROLES, OrganizationKind
+from seatwise.tenancy.exceptions import OrganizationNotFound, RoleRequired
+from seatwise.tenancy.models import Membership, Organization
+
+
+def organization_visible_q(organization: Organization, prefix: str = "") -> Q:
+    """Filter for the organizations ``organization`` may see: itself and its subtree.
+
+    A provider sees its resellers and their customers (and its direct customers); a reseller
+    its own customers; a customer only itself. ``prefix`` targets a related path, e.g.
+    ``"organization__"`` to scope another model by its ``organization_id``.
+    """
+    q = Q(**{f"{prefix}pk": organization.pk})
+    if organization.kind == OrganizationKind.CUSTOMER:
+        return q
+    q |= Q(**{f"{prefix}parent_id": organization.pk})
+    if organization.kind == OrganizationKind.PROVIDER:
+        q |= Q(**{f"{prefix}parent__parent_id": organization.pk})
+    return q
+
+
+def organization_visible_list(*, organization: Organization) -> QuerySet[Organization]:
+    return Organization.objects.filter(organization_visible_q(organization)).select_related(
+        "parent"
+    )
+
+
+def membership_get(*, user, organization: Organization) -> Membership | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.filter(user=user, organization=organization).first()
+
+
+def membership_list_for_user(*, user) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user=user, organization__is_active=True)
+        .select_related("organization", "organization__parent")
+        .order_by("organization__name")
+    )
+
+
+def require_role(*, user, organization: Organization, roles: Iterable[str] = ALL_ROLES) -> str:
+    """Return the user's role in ``organization`` or raise if they lack one of ``roles``.
+
+    A member of an ancestor organization with a managing role also passes: reseller staff
+    act inside the customers they serve, provider staff inside the whole tree.
+    """
+    allowed = frozenset(roles)
+    chain = Organization.objects.filter(
+        Q(pk=organization.pk)
+        | Q(pk=organization.parent_id or 0)
+        | Q(children__children=organization.pk)
+    ).values_list("pk", flat=True)
+    memberships = {
+        m.organization_id: m.role
+        for m in Membership.objects.filter(user=user, organization_id__in=list(chain))
+    }
+    own = memberships.get(organization.pk)
+    if own is not None:
+        if own in allowed:
+            return own
+        raise RoleRequired("Your role does not allow this.", details={"role": own})
+    for org_id, role in memberships.items():
+        if org_id != organization.pk and role in allowed:
+            return role
+    raise OrganizationNotFound("Organization not found.")
+
+
+def access_organization(*, user, organization: Organization, pk: int) -> Organization:
+    """The organization ``pk`` as seen by ``user`` acting for ``organization``."""
+    require_role(user=user, organization=organization)
+    try:
+        return organization_visible_list(organization=organization).get(pk=pk)
+    except (Organization.DoesNotExist, ValueError, TypeError):
+        raise OrganizationNotFound("Organization not found.") from None
+
+
+def organization_provider(*, organization: Organization) -> Organization:
+    """The provider at the root of ``organization``'s tree."""
+    node = organization
+    while node.parent_id is not None:
+        node = node.parent  # at most two hops: customer -> reseller -> provider
+    return node
+
+
+def organization_reseller(*, organization: Organization) -> Organization | None:
+    """The reseller a customer buys through, or None for a direct customer."""
+    if organization.kind == OrganizationKind.RESELLER:
+        return organization
+    if organization.kind == OrganizationKind.CUSTOMER and organization.parent_id:
+        parent = organization.parent
+        if parent.kind == OrganizationKind.RESELLER:
+            return parent
+    return None
