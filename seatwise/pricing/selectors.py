@@ -10,8 +10,17 @@ from decimal import Decimal
 
 from django.db.models import Min, OuterRef, QuerySet, Subquery
 
+from seatwise.catalog.models import Offer, Product
+from seatwise.catalog.selectors import (
+    DEFAULT_PRODUCT_SORT,
+    offer_get,
+    offer_list,
+    product_get,
+    product_list,
+)
 from seatwise.core import clock
 from seatwise.core.money import Money
+from seatwise.core.pagination import Page, PageRequest, paginate
 from seatwise.pricing.calculations import (
     MissingExchangeRate,
     PriceBreakdown,
@@ -206,3 +215,124 @@ def product_min_erp_subquery(*, cost_list_id: int | None, currency: str = "USD")
 
 def price_list_for_provider(*, provider: Organization) -> QuerySet[PriceList]:
     return PriceList.objects.filter(organization=provider)
+
+
+# --- Priced catalogue: what the storefront and the catalogue API render -------------------
+
+
+@dataclass(frozen=True)
+class PricedOffer:
+    offer: Offer
+    prices: tuple[ViewerPrice, ...]  # one per billing plan, in the offer's plan order
+    addons: tuple[PricedOffer, ...] = ()
+
+    @property
+    def primary_price(self) -> ViewerPrice | None:
+        return self.prices[0] if self.prices else None
+
+
+@dataclass(frozen=True)
+class PricedProduct:
+    product: Product
+    offers: tuple[PricedOffer, ...]
+
+    @property
+    def from_price(self) -> ViewerPrice | None:
+        """The lowest headline price among the offers (for the product card)."""
+        candidates = [o.primary_price for o in self.offers if o.primary_price is not None]
+        same_currency = [
+            c for c in candidates if c.amount.currency == candidates[0].amount.currency
+        ]
+        return min(same_currency, key=lambda c: c.amount.amount) if same_currency else None
+
+
+def _ordered(offer: Offer, prices: list[ViewerPrice] | None) -> tuple[ViewerPrice, ...]:
+    by_plan = {p.billing_plan: p for p in prices or ()}
+    order = list(offer.billing_plans or []) + sorted(set(by_plan) - set(offer.billing_plans or []))
+    return tuple(by_plan[plan] for plan in order if plan in by_plan)
+
+
+def priced_product_page(
+    *,
+    context: PriceContext,
+    currency: str,
+    page_request: PageRequest,
+    category_ids=None,
+    search: str = "",
+    sort: str = DEFAULT_PRODUCT_SORT,
+) -> Page[PricedProduct]:
+    cost_currency = (
+        PriceList.objects.filter(pk=context.cost_list_id).values_list("currency", flat=True).first()
+        or "USD"
+    )
+    queryset = product_list(
+        category_ids=category_ids,
+        search=search,
+        sort=sort,
+        min_price=product_min_erp_subquery(
+            cost_list_id=context.cost_list_id, currency=cost_currency
+        ),
+    )
+    products, total = paginate(queryset, page_request)
+    offer_ids = [offer.pk for product in products for offer in product.active_offers]
+    price_map = offer_price_map(context=context, offer_ids=offer_ids, currency=currency)
+    items = [
+        PricedProduct(
+            product=product,
+            offers=tuple(
+                PricedOffer(offer=offer, prices=_ordered(offer, price_map.get(offer.pk)))
+                for offer in product.active_offers
+            ),
+        )
+        for product in products
+    ]
+    return Page(
+        items=items, number=page_request.page, page_size=page_request.page_size, total=total
+    )
+
+
+def priced_product_get(
+    *, context: PriceContext, currency: str, slug: str | None = None, pk: int | None = None
+) -> PricedProduct:
+    """One product with its offers and each offer's add-ons, all priced for the viewer."""
+    product = product_get(slug=slug, pk=pk)
+    offers = product.active_offers
+    ids = {o.pk for o in offers} | {a.pk for o in offers for a in o.active_addons}
+    price_map = offer_price_map(context=context, offer_ids=ids, currency=currency)
+    priced = []
+    for offer in offers:
+        addons = tuple(
+            PricedOffer(offer=a, prices=_ordered(a, price_map.get(a.pk)))
+            for a in offer.active_addons
+        )
+        priced.append(
+            PricedOffer(offer=offer, prices=_ordered(offer, price_map.get(offer.pk)), addons=addons)
+        )
+    return PricedProduct(product=product, offers=tuple(priced))
+
+
+def priced_offer_page(
+    *,
+    context: PriceContext,
+    currency: str,
+    page_request: PageRequest,
+    product_id: int | None = None,
+    category_ids=None,
+    search: str = "",
+) -> Page[PricedOffer]:
+    offers, total = paginate(
+        offer_list(product_id=product_id, category_ids=category_ids, search=search), page_request
+    )
+    price_map = offer_price_map(
+        context=context, offer_ids=[o.pk for o in offers], currency=currency
+    )
+    items = [PricedOffer(offer=o, prices=_ordered(o, price_map.get(o.pk))) for o in offers]
+    return Page(
+        items=items, number=page_request.page, page_size=page_request.page_size, total=total
+    )
+
+
+def priced_offer_get(*, context: PriceContext, currency: str, pk: int) -> PricedOffer:
+    offer = offer_get(pk=pk)
+    price_map = offer_price_map(context=context, offer_ids=[offer.pk], currency=currency)
+    return PricedOffer(offer=offer, prices=_ordered(offer, price_map.get(offer.pk)))

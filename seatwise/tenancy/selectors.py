@@ -102,3 +102,35 @@ def organization_reseller(*, organization: Organization) -> Organization | None:
         if parent.kind == OrganizationKind.RESELLER:
             return parent
     return None
+
+
+def storefront_provider() -> Organization | None:
+    """The provider whose shop this installation serves (the first one, by creation)."""
+    return (
+        Organization.objects.filter(kind=OrganizationKind.PROVIDER, is_active=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+_KIND_PREFERENCE = {
+    OrganizationKind.CUSTOMER: 0,
+    OrganizationKind.RESELLER: 1,
+    OrganizationKind.PROVIDER: 2,
+}
+
+
+def current_organization(*, user, requested_id: object = None) -> Organization | None:
+    """The organization ``user`` acts for: the one they chose (``requested_id``, e.g. from the
+    session) if they are a member of it, otherwise their first customer membership, then
+    reseller, then provider. None for anonymous users and users without a membership."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    memberships = list(membership_list_for_user(user=user))
+    if not memberships:
+        return None
+    for membership in memberships:
+        if str(membership.organization_id) == str(requested_id):
+            return membership.organization
+    memberships.sort(key=lambda m: (_KIND_PREFERENCE[m.organization.kind], m.organization.name))
+    return memberships[0].organization
