@@ -61,3 +61,6 @@ LOG_LEVEL: str = env.str("LOG_LEVEL", default="INFO")
 
 # The demo clock shift (``manage.py clock``) is honoured only when this is on.
 CLOCK_SHIFT: bool = env.bool("SEATWISE_CLOCK_SHIFT", default=DEBUG)
+
+# CI's second run sets this so a test proves PostgreSQL and Redis are really in use.
+EXPECT_SERVICES: bool = env.bool("SEATWISE_CI_REQUIRE_SERVICES", default=False)

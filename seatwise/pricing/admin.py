@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from seatwise.pricing.models import ExchangeRate, Price, PriceList, ResellerTerms
+
+
+@admin.register(PriceList)
+class PriceListAdmin(admin.ModelAdmin):
+    list_display = ("name", "organization", "kind", "currency", "is_default")
+    list_filter = ("kind", "currency", "is_default")
+    list_select_related = ("organization",)
+    search_fields = ("name", "organization__name")
+    autocomplete_fields = ("organization",)
+
+
+@admin.register(Price)
+class PriceAdmin(admin.ModelAdmin):
+    list_display = ("offer", "price_list", "billing_plan", "currency", "cost", "erp")
+    list_filter = ("price_list", "billing_plan", "currency")
+    list_select_related = ("offer", "price_list")
+    search_fields = ("offer__name", "offer__sku")
+    autocomplete_fields = ("offer", "price_list", "organization")
+
+
+@admin.register(ResellerTerms)
+class ResellerTermsAdmin(admin.ModelAdmin):
+    list_display = ("organization", "price_list", "markup_percent")
+    list_select_related = ("organization", "price_list")
+    autocomplete_fields = ("organization", "price_list")
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ("organization", "base_currency", "quote_currency", "rate", "valid_from")
+    list_filter = ("base_currency", "quote_currency")
+    list_select_related = ("organization",)
+    autocomplete_fields = ("organization",)

@@ -1,0 +1,82 @@
+"""Start the web server, a Celery worker and Celery beat; Ctrl-C stops all three.
+
+Used by ``make run``. If one of them exits, the others are stopped too, so a broken worker
+never goes unnoticed behind a running web server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+    parser.add_argument("--host", default="127.0.0.1")
+    args = parser.parse_args()
+
+    var = Path(os.environ.get("SEATWISE_VAR_DIR", ROOT / "var"))
+    for folder in ("broker/out", "broker/processed", "mailbox"):
+        (var / folder).mkdir(parents=True, exist_ok=True)
+
+    celery = [str(BIN / "celery"), "-A", "config"]
+    commands = {
+        "web": [sys.executable, "manage.py", "runserver", f"{args.host}:{args.port}"],
+        "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "-n", "worker@%h"],
+        "beat": [*celery, "beat", "--loglevel=INFO", "-s", str(var / "celerybeat-schedule")],
+    }
+    procs: dict[str, subprocess.Popen] = {}
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        if stopping:
+            return
+        stopping = True
+        print("\nStopping Seatwise…", flush=True)
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+    for name, command in commands.items():
+        # Each child gets its own process group so a terminal's Ctrl-C reaches only us and
+        # we stop them in order.
+        procs[name] = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+    print(
+        f"Seatwise is running on http://{args.host}:{args.port}/  (admin: /admin/, API docs:"
+        " /api/v1/docs). Press Ctrl-C to stop.",
+        flush=True,
+    )
+    status = 0
+    while not stopping:
+        for name, proc in procs.items():
+            code = proc.poll()
+            if code is not None:
+                print(f"{name} exited with code {code}; stopping the rest.", flush=True)
+                status = code or 1
+                stop()
+                break
+        time.sleep(0.5)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
