@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
 from seatwise.core.errors import ValidationError
+from seatwise.core.text import slug_from
 from seatwise.tenancy.enums import ALLOWED_PARENTS, OrganizationKind, Role
 from seatwise.tenancy.exceptions import InvalidOrganizationTree
 from seatwise.tenancy.models import Membership, Organization
@@ -30,7 +30,7 @@ _PROFILE_FIELDS = (
 
 
 def _unique_slug(name: str) -> str:
-    base = slugify(name)[:70] or "org"
+    base = slug_from(name) or "org"
     slug, n = base, 2
     while Organization.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1

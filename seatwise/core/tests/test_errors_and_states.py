@@ -46,3 +46,11 @@ def test_application_error_has_a_stable_code_and_one_shape():
     custom = ApplicationError("Nope", code="custom_code")
     assert custom.as_dict()["error"]["code"] == "custom_code"
     assert ApplicationError.code == "application_error"
+
+
+def test_slug_from_transliterates_cyrillic():
+    from seatwise.core.text import slug_from
+
+    assert slug_from("ТОВ «Київська школа» №1") == "tov-kyivska-shkola-no1"
+    assert slug_from("Northwind Cloud") == "northwind-cloud"
+    assert slug_from("Об'єднання") == "obiednannia"
