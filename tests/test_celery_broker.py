@@ -26,6 +26,7 @@ def real_broker(settings, tmp_path):
             "data_folder_in": str(queue / "out"),
             "data_folder_out": str(queue / "out"),
             "processed_folder": str(queue / "processed"),
+            "control_folder": str(queue / "control"),
         }
     try:
         yield app

@@ -25,7 +25,7 @@ def main() -> int:
     args = parser.parse_args()
 
     var = Path(os.environ.get("SEATWISE_VAR_DIR", ROOT / "var"))
-    for folder in ("broker/out", "broker/processed", "mailbox"):
+    for folder in ("broker/out", "broker/processed", "broker/control", "mailbox"):
         (var / folder).mkdir(parents=True, exist_ok=True)
 
     celery = [str(BIN / "celery"), "-A", "config"]
