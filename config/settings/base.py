@@ -8,6 +8,7 @@ from config import env
 
 BASE_DIR = env.BASE_DIR
 VAR_DIR = env.VAR_DIR
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite file, mailbox, broker queue, media
 
 DEBUG = env.DEBUG
 SECRET_KEY = env.SECRET_KEY
