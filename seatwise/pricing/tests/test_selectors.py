@@ -115,7 +115,7 @@ def test_product_page_query_count_does_not_grow_with_offers(world):
         return len(ctx.captured_queries), page
 
     small, _ = count_queries()
-    for n in range(10):
+    for _ in range(10):
         product = make_product()
         for _ in range(3):
             offer = make_offer(product=product)

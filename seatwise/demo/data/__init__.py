@@ -1,0 +1,1 @@
+"""Declarative demo content: organizations and people, the catalogue, the prices."""
