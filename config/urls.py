@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,3 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("seatwise.web.urls")),
 ]
+
+if settings.DEBUG:  # uploaded product images under runserver; production serves MEDIA_ROOT itself
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from seatwise.catalog.exceptions import (
     CategoryNotFound,
@@ -19,8 +19,8 @@ from seatwise.catalog.models import Category, Offer, Product
 PRODUCT_SORTS = {
     "name": ("name", "pk"),
     "-name": ("-name", "-pk"),
-    "price": ("min_price", "name", "pk"),
-    "-price": ("-min_price", "name", "pk"),
+    "price": (F("min_price").asc(nulls_last=True), "name", "pk"),
+    "-price": (F("min_price").desc(nulls_last=True), "name", "pk"),
 }
 DEFAULT_PRODUCT_SORT = "name"
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Min, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from seatwise.catalog.models import Offer, Product
 from seatwise.catalog.selectors import (
@@ -197,19 +198,26 @@ def offer_price_map(
     return result
 
 
-def product_min_erp_subquery(*, cost_list_id: int | None, currency: str = "USD") -> Subquery:
-    """The lowest ERP among a product's offers in the cost list (in one currency, so that
-    amounts compare), for sorting products by price."""
-    return Subquery(
-        Price.objects.filter(
-            price_list_id=cost_list_id,
-            currency=currency,
-            offer__product_id=OuterRef("pk"),
-            offer__is_active=True,
+def product_min_erp_subquery(*, cost_list_id: int | None, currency: str = "USD"):
+    """The product's headline suggested retail price, for sorting by price: the lowest ERP
+    among paid offers open to every buyer, else among paid offers, else among all (the same
+    rule as ``PricedProduct.headline``). One currency, so that amounts compare."""
+    base = Price.objects.filter(
+        price_list_id=cost_list_id,
+        currency=currency,
+        offer__product_id=OuterRef("pk"),
+        offer__is_active=True,
+    )
+
+    def lowest(queryset):
+        return Subquery(
+            queryset.values("offer__product_id").annotate(low=Min("erp")).values("low")[:1]
         )
-        .values("offer__product_id")
-        .annotate(low=Min("erp"))
-        .values("low")[:1]
+
+    return Coalesce(
+        lowest(base.filter(offer__is_trial=False, offer__for_commercial=True)),
+        lowest(base.filter(offer__is_trial=False)),
+        lowest(base),
     )
 
 
@@ -237,13 +245,25 @@ class PricedProduct:
     offers: tuple[PricedOffer, ...]
 
     @property
+    def headline(self) -> PricedOffer | None:
+        """The offer whose price heads the product card: the lowest-priced paid offer open to
+        every buyer; failing that, the lowest paid offer; failing that, any priced offer. A
+        visitor is not lured by a trial's zero or a price only academics can have."""
+        priced = [o for o in self.offers if o.primary_price is not None]
+        paid = [o for o in priced if not o.offer.is_trial]
+        pool = [o for o in paid if o.offer.for_commercial] or paid or priced
+        if not pool:
+            return None
+        currency = pool[0].primary_price.amount.currency
+        return min(
+            (o for o in pool if o.primary_price.amount.currency == currency),
+            key=lambda o: o.primary_price.amount.amount,
+        )
+
+    @property
     def from_price(self) -> ViewerPrice | None:
-        """The lowest headline price among the offers (for the product card)."""
-        candidates = [o.primary_price for o in self.offers if o.primary_price is not None]
-        same_currency = [
-            c for c in candidates if c.amount.currency == candidates[0].amount.currency
-        ]
-        return min(same_currency, key=lambda c: c.amount.amount) if same_currency else None
+        headline = self.headline
+        return headline.primary_price if headline else None
 
 
 def _ordered(offer: Offer, prices: list[ViewerPrice] | None) -> tuple[ViewerPrice, ...]:

@@ -1,6 +1,16 @@
-from django.http import HttpResponse
 from django.urls import path
+
+from seatwise.web import views
 
 app_name = "web"
 
-urlpatterns = [path("", lambda r: HttpResponse("Seatwise"), name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("products/", views.product_list, name="product_list"),
+    path("c/<slug:slug>/", views.category, name="category"),
+    path("p/<slug:slug>/", views.product_detail, name="product"),
+    path("search/", views.search, name="search"),
+    path("currency/", views.set_currency, name="set_currency"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+]

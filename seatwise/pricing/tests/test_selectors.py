@@ -139,3 +139,40 @@ def test_product_detail_prices_addons(world):
     assert [a.offer.pk for a in offer.addons] == [addon.pk]
     assert offer.addons[0].primary_price.amount == Money("8", "USD")
     assert [p.billing_plan for p in offer.prices] == ["monthly", "annual"]
+
+
+def test_price_sort_follows_the_headline_price_and_puts_unpriced_products_last(world):
+    cost = world["cost"]
+    with_trial = make_product(name="With trial")
+    make_price(cost, make_offer(product=with_trial, is_trial=True, trial_days=30), "0", "0")
+    make_price(cost, make_offer(product=with_trial), "8", "10")
+    academic = make_product(name="Academic")
+    make_price(
+        cost, make_offer(product=academic, for_commercial=False, for_academic=True), "1", "1"
+    )
+    make_price(cost, make_offer(product=academic), "7", "9")
+    make_offer(product=make_product(name="Unpriced"))
+
+    def names(sort):
+        context = price_context_get(provider=world["provider"], viewer=None)
+        page = priced_product_page(
+            context=context, currency="USD", page_request=PageRequest(1, 24), sort=sort
+        )
+        return [
+            (p.product.name, p.from_price.display.amount if p.from_price else None)
+            for p in page.items
+        ]
+
+    first = world["offer"].product.name
+    assert names("price") == [
+        (first, Decimal("6.00")),
+        ("Academic", Decimal("9.00")),
+        ("With trial", Decimal("10.00")),
+        ("Unpriced", None),
+    ]
+    assert names("-price") == [
+        ("With trial", Decimal("10.00")),
+        ("Academic", Decimal("9.00")),
+        (first, Decimal("6.00")),
+        ("Unpriced", None),
+    ]

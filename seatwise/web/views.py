@@ -1,0 +1,224 @@
+"""Storefront pages. Each view parses its input, resolves the viewer through ``shop_for``,
+calls one or two selectors and renders. Bad input becomes a 400 page, an unknown slug or a
+page past the end a 404 page (``storefront_view``)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from seatwise.catalog.selectors import (
+    category_breadcrumbs,
+    category_descendant_ids,
+    category_get,
+    category_tree,
+    product_list_by_ids,
+)
+from seatwise.core.errors import ApplicationError, NotFoundError, ValidationError
+from seatwise.core.pagination import PageRequest
+from seatwise.pricing.selectors import priced_product_get, priced_product_page
+from seatwise.web.forms import (
+    PAGE_SIZE_CHOICES,
+    SORT_CHOICES,
+    CurrencyForm,
+    EmailAuthenticationForm,
+    parse_list_query,
+)
+from seatwise.web.shop import (
+    currency_remember,
+    recently_viewed_ids,
+    recently_viewed_push,
+    shop_for,
+)
+
+FEATURED_COUNT = 8
+RESULTS_TARGET = "product-results"
+
+
+class PageOutOfRange(NotFoundError):
+    code = "page_out_of_range"
+
+
+def _error_message(exc: ApplicationError) -> str:
+    """The visitor's words for an error: translated where the storefront knows the code."""
+    known = {
+        "category_not_found": _("This category does not exist."),
+        "product_not_found": _("This product does not exist or is no longer sold."),
+    }
+    return known.get(exc.code, exc.message)
+
+
+def storefront_view(view):
+    """Render ``ApplicationError`` as the shop's 404 or 400 page instead of a server error."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ApplicationError as exc:
+            template = "404.html" if exc.status == 404 else "400.html"
+            return render(
+                request,
+                template,
+                {"message": _error_message(exc), "code": exc.code},
+                status=exc.status,
+            )
+
+    return wrapper
+
+
+def _wants_partial(request) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
+
+
+def _page_window(number: int, num_pages: int, *, around: int = 2) -> list[int | None]:
+    """Page numbers to link: the first, the last and those around the current one; None
+    marks a gap."""
+    wanted = {1, num_pages} | set(range(number - around, number + around + 1))
+    pages = sorted(n for n in wanted if 1 <= n <= num_pages)
+    window: list[int | None] = []
+    for n in pages:
+        if window and n - window[-1] > 1:
+            window.append(None)
+        window.append(n)
+    return window
+
+
+@require_GET
+@storefront_view
+def home(request):
+    shop = shop_for(request)
+    featured = priced_product_page(
+        context=shop.price_context,
+        currency=shop.currency,
+        page_request=PageRequest(page=1, page_size=FEATURED_COUNT),
+    )
+    return render(
+        request,
+        "web/home.html",
+        {
+            "categories": category_tree(),
+            "featured": featured.items,
+            "recently_viewed": product_list_by_ids(ids=recently_viewed_ids(request)),
+        },
+    )
+
+
+def _product_list(request, *, category=None, searching: bool = False):
+    shop = shop_for(request)
+    query = parse_list_query(request.GET)
+    category_ids = category_descendant_ids(category=category) if category else None
+    page = None
+    if query.search or not searching:
+        page = priced_product_page(
+            context=shop.price_context,
+            currency=shop.currency,
+            page_request=query.page_request,
+            category_ids=category_ids,
+            search=query.search,
+            sort=query.sort,
+        )
+        if page.out_of_range:
+            raise PageOutOfRange(
+                _("Page %(page)s does not exist: the list has %(pages)s page(s).")
+                % {"page": page.number, "pages": page.num_pages}
+            )
+    context = {
+        "page": page,
+        "page_window": _page_window(page.number, page.num_pages) if page else [],
+        "query": query,
+        "category": category,
+        "searching": searching,
+        "sort_choices": SORT_CHOICES,
+        "page_size_choices": [size for size, _label in PAGE_SIZE_CHOICES],
+        "results_target": RESULTS_TARGET,
+    }
+    if _wants_partial(request):
+        response = render(request, "web/partials/product_results.html", context)
+    else:
+        tree = category_tree()
+        breadcrumbs = category_breadcrumbs(category=category) if category else []
+        context.update(
+            categories=tree,
+            all_count=sum(node.product_count for node in tree),
+            breadcrumbs=breadcrumbs,
+            open_ids={c.pk for c in breadcrumbs},
+            recently_viewed=product_list_by_ids(ids=recently_viewed_ids(request)),
+        )
+        response = render(request, "web/product_list.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+@storefront_view
+def product_list(request):
+    return _product_list(request)
+
+
+@require_GET
+@storefront_view
+def category(request, slug: str):
+    return _product_list(request, category=category_get(slug=slug))
+
+
+@require_GET
+@storefront_view
+def search(request):
+    return _product_list(request, searching=True)
+
+
+@require_GET
+@storefront_view
+def product_detail(request, slug: str):
+    shop = shop_for(request)
+    priced = priced_product_get(context=shop.price_context, currency=shop.currency, slug=slug)
+    product = priced.product
+    recent = [
+        p for p in product_list_by_ids(ids=recently_viewed_ids(request)) if p.pk != product.pk
+    ]
+    recently_viewed_push(request, product.pk)
+    return render(
+        request,
+        "web/product_detail.html",
+        {
+            "priced": priced,
+            "product": product,
+            "breadcrumbs": category_breadcrumbs(category=product.category),
+            "recently_viewed": recent,
+        },
+    )
+
+
+@require_POST
+@storefront_view
+def set_currency(request):
+    form = CurrencyForm(request.POST)
+    if not form.is_valid():
+        message = " ".join(form.errors.get("currency") or [_("Choose a currency.")])
+        raise ValidationError(message, code="invalid_currency", details={"field": "currency"})
+    currency_remember(request, form.cleaned_data["currency"])
+    target = form.cleaned_data["next"]
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = resolve_url("web:home")
+    return HttpResponseRedirect(target)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
