@@ -2,19 +2,60 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
+from django.core.signals import got_request_exception
 from django.http import Http404
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from seatwise.catalog.api import router as catalog_router
+from seatwise.catalog.schemas import ErrorOut
 from seatwise.core.errors import ApplicationError, error_body
+from seatwise.pricing.api import router as priced_catalog_router
 
-api = NinjaAPI(
+logger = logging.getLogger("seatwise.api")
+
+ERROR_SCHEMA_REF = f"#/components/schemas/{ErrorOut.__name__}"
+
+
+class SeatwiseAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        # Endpoint functions are named <entity>_<action>, unique across the API.
+        return operation.view_func.__name__
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Every operation also documents the error shape as its ``default`` response."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"].setdefault("schemas", {}).setdefault(
+            ErrorOut.__name__, ErrorOut.model_json_schema(ref_template=ERROR_SCHEMA_REF)
+        )
+        default = {
+            "description": 'Error: `{"error": {"code", "message", "details"}}`',
+            "content": {"application/json": {"schema": {"$ref": ERROR_SCHEMA_REF}}},
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation["responses"].setdefault("default", default)
+        return schema
+
+
+api = SeatwiseAPI(
     title="Seatwise API",
     version="1.0.0",
-    description="Catalogue, pricing and (soon) ordering for cloud licences.",
+    description=(
+        "Catalogue, pricing and (soon) ordering for cloud licences. Every error has one "
+        'shape: `{"error": {"code": "...", "message": "...", "details": {}}}`.'
+    ),
     urls_namespace="api-v1",
+    # Swagger UI from ninja's own static files (no CDN); no call to the online validator.
+    docs=Swagger(settings={"validatorUrl": None}),
+    docs_url="/docs",
 )
+api.add_router("/catalog/", catalog_router)
+api.add_router("/catalog/", priced_catalog_router)
 
 
 @api.exception_handler(ApplicationError)
@@ -54,3 +95,15 @@ def http_error(request, exc: HttpError):
         exc.status_code, "http_error"
     )
     return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    if settings.DEBUG:
+        raise exc  # the developer's traceback page
+    # Tell Django's usual listeners (error reporting; the test client re-raises it).
+    got_request_exception.send(sender=None, request=request)
+    logger.exception("Unhandled error in %s %s", request.method, request.path)
+    return api.create_response(
+        request, error_body("server_error", "Something went wrong on our side."), status=500
+    )

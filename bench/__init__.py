@@ -1,0 +1,1 @@
+"""Benchmarks. Run ``python bench/catalog_api.py`` (or ``make bench``); see README.md."""
