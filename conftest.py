@@ -1,6 +1,7 @@
 """Shared pytest fixtures."""
 
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -9,3 +10,12 @@ def _isolated_var_dir(settings, tmp_path):
     settings.VAR_DIR = tmp_path / "var"
     settings.MAILBOX_DIR = tmp_path / "var" / "mailbox"
     settings.MEDIA_ROOT = tmp_path / "var" / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: generations restart with each test's database,
+    so entries left by another test could otherwise look current."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -12,8 +12,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from seatwise.catalog.api import router as catalog_router
-from seatwise.catalog.schemas import ErrorOut
 from seatwise.core.errors import ApplicationError, error_body
+from seatwise.core.schemas import ErrorOut
 from seatwise.pricing.api import router as priced_catalog_router
 
 logger = logging.getLogger("seatwise.api")

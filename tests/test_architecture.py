@@ -16,6 +16,7 @@ SEATWISE = ROOT / "seatwise"
 
 # Tables that are not owned by one organization, and why.
 GLOBAL_MODELS = {
+    "core.CacheGeneration": "a cache counter per namespace, not business data",
     "identity.User": "a person may belong to several organizations (through Membership)",
     "tenancy.Organization": "the tenant itself; its place in the tree is parent_id",
     "catalog.Vendor": "shared vendor catalogue",

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from seatwise.catalog.models import Category, Offer, Product, Vendor
+from seatwise.core.admin import BumpsCacheAdmin
 
 
 @admin.register(Vendor)
-class VendorAdmin(admin.ModelAdmin):
+class VendorAdmin(BumpsCacheAdmin):
     list_display = ("name", "kind", "website")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -12,7 +13,7 @@ class VendorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(BumpsCacheAdmin):
     list_display = ("name", "parent", "position")
     list_select_related = ("parent",)
     search_fields = ("name", "slug")
@@ -28,7 +29,7 @@ class OfferInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(BumpsCacheAdmin):
     list_display = ("name", "vendor", "category", "product_group", "is_active")
     list_filter = ("vendor", "is_active", "category")
     list_select_related = ("vendor", "category")
@@ -39,7 +40,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(BumpsCacheAdmin):
     list_display = ("name", "sku", "product", "term", "unit_type", "is_trial", "is_active")
     list_filter = ("term", "unit_type", "is_trial", "is_active", "is_shippable", "product__vendor")
     list_select_related = ("product",)

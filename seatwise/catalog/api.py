@@ -6,27 +6,21 @@ caller's prices, are served by ``seatwise.pricing.api`` under the same prefix an
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from ninja import Router
 
 from seatwise.catalog import selectors
 from seatwise.catalog.exceptions import CategoryNotFound
-from seatwise.catalog.models import Category, Vendor
+from seatwise.catalog.models import Category
 from seatwise.catalog.schemas import (
     CategoryDetailOut,
     CategoryOut,
     CategoryTreeOut,
-    ErrorOut,
     VendorOut,
 )
 from seatwise.catalog.selectors import CategoryNode
+from seatwise.core.schemas import ErrorOut
 
 router = Router(tags=["catalog"])
-
-
-def _vendor_list() -> QuerySet[Vendor]:
-    # Belongs in ``seatwise.catalog.selectors`` as ``vendor_list()``; here until it exists.
-    return Vendor.objects.order_by("name", "pk")
 
 
 def _category_out(node: CategoryNode) -> dict:
@@ -72,7 +66,7 @@ def vendor_list(request):
     """Every vendor whose products the catalogue holds, by name."""
     return [
         {"id": v.pk, "name": v.name, "slug": v.slug, "kind": v.kind, "website": v.website}
-        for v in _vendor_list()
+        for v in selectors.vendor_list()
     ]
 
 

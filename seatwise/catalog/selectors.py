@@ -14,7 +14,7 @@ from seatwise.catalog.exceptions import (
     OfferNotFound,
     ProductNotFound,
 )
-from seatwise.catalog.models import Category, Offer, Product
+from seatwise.catalog.models import Category, Offer, Product, Vendor
 
 PRODUCT_SORTS = {
     "name": ("name", "pk"),
@@ -90,6 +90,10 @@ def category_breadcrumbs(*, category: Category) -> list[Category]:
     return list(reversed(chain))
 
 
+def vendor_list() -> QuerySet[Vendor]:
+    return Vendor.objects.order_by("name", "pk")
+
+
 def _active_offers() -> QuerySet[Offer]:
     return Offer.objects.filter(is_active=True).order_by("position", "name")
 
@@ -134,7 +138,13 @@ def product_get(*, slug: str | None = None, pk: int | None = None) -> Product:
     offers = _active_offers().prefetch_related(
         Prefetch(
             "addons",
-            queryset=_active_offers().select_related("product"),
+            queryset=_active_offers()
+            .select_related("product")
+            .prefetch_related(
+                Prefetch(
+                    "base_offers", queryset=Offer.objects.only("pk"), to_attr="base_offer_refs"
+                )
+            ),
             to_attr="active_addons",
         ),
         Prefetch(
@@ -167,7 +177,7 @@ def offer_list(
 ) -> QuerySet[Offer]:
     qs = (
         Offer.objects.filter(is_active=True, product__is_active=True)
-        .select_related("product", "product__vendor", "product__category")
+        .select_related("product")
         .prefetch_related(
             Prefetch("base_offers", queryset=Offer.objects.only("pk"), to_attr="base_offer_refs")
         )

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from seatwise.catalog.enums import UnitType
 from seatwise.catalog.models import Category, Offer, Product, Vendor
+from seatwise.core.cache import CATALOG, generation_bump
 from seatwise.core.errors import ValidationError
 from seatwise.core.upsert import upsert
 
@@ -23,6 +24,7 @@ def vendor_upsert(*, slug: str, name: str, kind: str, website: str = "") -> Vend
     vendor, _created, _changed = upsert(
         Vendor,
         what="vendor",
+        cache_namespace=CATALOG,
         lookup={"slug": slug},
         values={"name": name, "kind": kind, "website": website},
     )
@@ -46,6 +48,7 @@ def category_upsert(
     category, _created, _changed = upsert(
         Category,
         what="category",
+        cache_namespace=CATALOG,
         lookup={"slug": slug},
         values={
             "name": name,
@@ -73,6 +76,7 @@ def product_upsert(
     product, _created, _changed = upsert(
         Product,
         what="product",
+        cache_namespace=CATALOG,
         lookup={"slug": slug},
         values={
             "name": name,
@@ -148,6 +152,7 @@ def offer_upsert(
     offer, created, _changed = upsert(
         Offer,
         what="offer",
+        cache_namespace=CATALOG,
         lookup={"sku": sku},
         values={
             "product": product,
@@ -172,4 +177,5 @@ def offer_upsert(
     current = set() if created else set(offer.base_offers.values_list("pk", flat=True))
     if current != base_ids:
         offer.base_offers.set(sorted(base_ids))
+        generation_bump(name=CATALOG)
     return offer

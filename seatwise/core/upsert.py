@@ -2,7 +2,8 @@
 
 Used by loaders that must be idempotent (the demo data, imports). Validation (``full_clean``)
 runs only when something is written, and a refused write raises ``ValidationError`` before
-anything is saved.
+anything is saved. With ``cache_namespace``, a write invalidates that cached namespace
+(``seatwise.core.cache``) after commit.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 
+from seatwise.core.cache import generation_bump
 from seatwise.core.errors import ValidationError
 
 M = TypeVar("M", bound=models.Model)
@@ -42,7 +44,12 @@ def invalid_error(what: str, exc: DjangoValidationError) -> ValidationError:
 
 
 def upsert(
-    model: type[M], *, what: str, lookup: Mapping[str, Any], values: Mapping[str, Any]
+    model: type[M],
+    *,
+    what: str,
+    lookup: Mapping[str, Any],
+    values: Mapping[str, Any],
+    cache_namespace: str | None = None,
 ) -> tuple[M, bool, list[str]]:
     """Create or update one row by ``lookup``. Returns (row, created, changed field names).
 
@@ -57,6 +64,8 @@ def upsert(
         except DjangoValidationError as exc:
             raise invalid_error(what, exc) from exc
         obj.save(force_insert=True)
+        if cache_namespace:
+            generation_bump(name=cache_namespace)
         return obj, True, list(values)
     changed = [
         name
@@ -71,4 +80,6 @@ def upsert(
         except DjangoValidationError as exc:
             raise invalid_error(what, exc) from exc
         obj.save(update_fields=changed)
+        if cache_namespace:
+            generation_bump(name=cache_namespace)
     return obj, False, changed

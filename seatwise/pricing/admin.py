@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from seatwise.core.admin import BumpsCacheAdmin
 from seatwise.pricing.models import ExchangeRate, Price, PriceList, ResellerTerms
 
 
 @admin.register(PriceList)
-class PriceListAdmin(admin.ModelAdmin):
+class PriceListAdmin(BumpsCacheAdmin):
     list_display = ("name", "organization", "kind", "currency", "is_default")
     list_filter = ("kind", "currency", "is_default")
     list_select_related = ("organization",)
@@ -13,7 +14,7 @@ class PriceListAdmin(admin.ModelAdmin):
 
 
 @admin.register(Price)
-class PriceAdmin(admin.ModelAdmin):
+class PriceAdmin(BumpsCacheAdmin):
     list_display = ("offer", "price_list", "billing_plan", "currency", "cost", "erp")
     list_filter = ("price_list", "billing_plan", "currency")
     list_select_related = ("offer", "price_list")
@@ -22,14 +23,14 @@ class PriceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResellerTerms)
-class ResellerTermsAdmin(admin.ModelAdmin):
+class ResellerTermsAdmin(BumpsCacheAdmin):
     list_display = ("organization", "price_list", "markup_percent")
     list_select_related = ("organization", "price_list")
     autocomplete_fields = ("organization", "price_list")
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(BumpsCacheAdmin):
     list_display = ("organization", "base_currency", "quote_currency", "rate", "valid_from")
     list_filter = ("base_currency", "quote_currency")
     list_select_related = ("organization",)

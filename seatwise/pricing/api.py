@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from ninja import Query, Router
 
-from seatwise.catalog.schemas import ErrorOut
 from seatwise.catalog.selectors import category_descendant_ids, category_get_by_id
 from seatwise.core.errors import ValidationError
 from seatwise.core.pagination import Page, parse_page
+from seatwise.core.schemas import ErrorOut
 from seatwise.pricing.enums import PriceKind
 from seatwise.pricing.schemas import (
     CurrencyQuery,

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from seatwise.catalog.models import Offer
+from seatwise.core.cache import CATALOG, generation_bump
 from seatwise.core.errors import ValidationError
 from seatwise.core.money import MINOR_UNITS
 from seatwise.core.upsert import upsert
@@ -76,9 +77,11 @@ def price_list_upsert(
         for other in others.exclude(name=name):
             other.is_default = False
             other.save(update_fields=["is_default"])
+            generation_bump(name=CATALOG)
     price_list, _created, _changed = upsert(
         PriceList,
         what="price list",
+        cache_namespace=CATALOG,
         lookup={"organization": organization, "name": name},
         values={"kind": kind, "currency": currency, "is_default": is_default},
     )
@@ -110,6 +113,7 @@ def price_set(
     price, _created, _changed = upsert(
         Price,
         what="price",
+        cache_namespace=CATALOG,
         lookup={
             "price_list": price_list,
             "offer": offer,
@@ -145,6 +149,7 @@ def reseller_terms_set(
     terms, _created, _changed = upsert(
         ResellerTerms,
         what="reseller terms",
+        cache_namespace=CATALOG,
         lookup={"organization": reseller},
         values={"price_list": price_list, "markup_percent": markup},
     )
@@ -175,6 +180,7 @@ def exchange_rate_set(
     exchange_rate, _created, _changed = upsert(
         ExchangeRate,
         what="exchange rate",
+        cache_namespace=CATALOG,
         lookup={
             "organization": provider,
             "base_currency": base_currency,

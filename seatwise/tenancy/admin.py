@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from seatwise.core.admin import BumpsCacheAdmin
 from seatwise.tenancy.models import Membership, Organization
 
 
@@ -10,7 +11,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(BumpsCacheAdmin):
     list_display = ("name", "kind", "parent", "country", "default_currency", "is_active")
     list_filter = ("kind", "is_active", "is_academic", "is_government", "is_nonprofit")
     search_fields = ("name", "legal_name", "tax_number", "slug")
@@ -49,7 +50,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(BumpsCacheAdmin):
     list_display = ("user", "organization", "role", "created_at")
     list_filter = ("role",)
     search_fields = ("user__email", "organization__name")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
+from seatwise.core.cache import CATALOG, generation_bump
 from seatwise.core.errors import ValidationError
 from seatwise.core.text import slug_from
 from seatwise.tenancy.enums import ALLOWED_PARENTS, OrganizationKind, Role
@@ -70,6 +71,7 @@ def organization_create(
             "The company profile is not valid.", details=exc.message_dict
         ) from exc
     organization.save()
+    generation_bump(name=CATALOG)  # the tree decides who sees which price
     return organization
 
 

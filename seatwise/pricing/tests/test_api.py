@@ -579,10 +579,6 @@ def test_list_query_count_is_the_same_for_5_and_40_offers(client, world, signed_
     assert small == large
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="catalog.selectors.product_get does not prefetch the add-ons' base offers yet",
-)
 def test_product_get_query_count_does_not_grow_with_add_ons(client, world):
     def add_addon():
         addon = make_offer(make_product())
