@@ -3,7 +3,8 @@
 A namespace (``CATALOG`` covers everything that decides a priced catalogue page: vendors,
 categories, products, offers, price lists, prices, reseller terms, exchange rates and the
 organization tree) has a generation stored in the database. Every write to it calls
-``generation_bump`` (services and admin), which increments the generation after commit.
+``generation_bump`` (services and admin), which increments the generation in the same
+transaction.
 Readers key their entries by the generation, so a change is visible on the next request in
 every process. Entries also expire after ``timeout`` seconds, which bounds how late a
 time-dependent value (an exchange rate that starts in the future, the demo clock shift) can
@@ -44,8 +45,10 @@ def _increment(name: str) -> None:
 
 
 def generation_bump(*, name: str = CATALOG) -> None:
-    """Invalidate ``name``'s cached reads once the current transaction commits."""
-    transaction.on_commit(lambda: _increment(name))
+    """Invalidate ``name``'s cached reads. The increment is part of the current transaction,
+    so other processes see the new generation exactly when they can see the new data; a
+    reader that raced ahead at worst stores fresh data under the old, unused generation."""
+    _increment(name)
 
 
 def cached(

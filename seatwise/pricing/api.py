@@ -10,12 +10,16 @@ first membership). Amounts are strings rounded to the currency's minor unit.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.http import HttpResponse
 from ninja import Query, Router
+from ninja.responses import NinjaJSONEncoder
 
 from seatwise.catalog.selectors import category_descendant_ids, category_get_by_id
+from seatwise.core.cache import CATALOG, cached
 from seatwise.core.errors import ValidationError
 from seatwise.core.pagination import Page, parse_page
 from seatwise.core.schemas import ErrorOut
@@ -59,8 +63,20 @@ _UNPRICED = PriceContext(
 
 @dataclass(frozen=True)
 class Caller:
-    context: PriceContext
+    """Who is asking (the organization they act for, None for a visitor) and the currency."""
+
+    viewer: Organization | None
     currency: str
+
+    @property
+    def cache_key(self) -> tuple:
+        return (self.viewer.pk if self.viewer else None, self.currency)
+
+    def context(self) -> PriceContext:
+        provider = storefront_provider()
+        if provider is None:
+            return _UNPRICED
+        return price_context_get(provider=provider, viewer=self.viewer)
 
 
 def _requested_currency(raw: str) -> str | None:
@@ -86,9 +102,15 @@ def _caller(request, currency: str) -> Caller:
     if requested is None:
         own = viewer.default_currency if viewer is not None else None
         requested = own if own in settings.SEATWISE_CURRENCIES else None
-    provider = storefront_provider()
-    context = price_context_get(provider=provider, viewer=viewer) if provider else _UNPRICED
-    return Caller(context=context, currency=requested or settings.SEATWISE_DEFAULT_CURRENCY)
+    return Caller(viewer=viewer, currency=requested or settings.SEATWISE_DEFAULT_CURRENCY)
+
+
+def _cached_json(key: tuple, build) -> HttpResponse:
+    """The JSON body for ``key`` from the catalogue cache (see ``seatwise.core.cache``):
+    built, validated against the response schema and serialized once per catalogue
+    generation, then served as stored bytes."""
+    body = cached(name=CATALOG, key=key, build=lambda: json.dumps(build(), cls=NinjaJSONEncoder))
+    return HttpResponse(body, content_type="application/json")
 
 
 def _category_ids(category_id: int | None) -> list[int] | None:
@@ -181,15 +203,28 @@ def product_list(request, filters: Query[ProductListQuery]):
     the caller sees it. An unknown ``category`` is a 404."""
     page_request = parse_page(filters.page, filters.page_size)
     caller = _caller(request, filters.currency)
-    page = priced_product_page(
-        context=caller.context,
-        currency=caller.currency,
-        page_request=page_request,
-        category_ids=_category_ids(filters.category),
-        search=filters.q,
-        sort=filters.sort,
+
+    def build() -> dict:
+        page = priced_product_page(
+            context=caller.context(),
+            currency=caller.currency,
+            page_request=page_request,
+            category_ids=_category_ids(filters.category),
+            search=filters.q,
+            sort=filters.sort,
+        )
+        body = _page_out(page, [_product_out(item) for item in page.items])
+        return ProductPageOut.model_validate(body).model_dump(mode="json")
+
+    key = (
+        "product_list",
+        *caller.cache_key,
+        page_request,
+        filters.category,
+        filters.q,
+        filters.sort,
     )
-    return _page_out(page, [_product_out(item) for item in page.items])
+    return _cached_json(key, build)
 
 
 @router.get(
@@ -201,17 +236,24 @@ def product_list(request, filters: Query[ProductListQuery]):
 def product_get(request, product_id: int, query: Query[CurrencyQuery]):
     """One active product, its offers and each offer's add-ons, priced for the caller."""
     caller = _caller(request, query.currency)
-    priced = priced_product_get(context=caller.context, currency=caller.currency, pk=product_id)
-    product = priced.product
-    return {
-        **_product_out(priced),
-        "description": product.description,
-        "image_url": request.build_absolute_uri(product.image.url) if product.image else None,
-        "offers": [
-            {**_offer_out(offer), "addons": [_offer_out(addon) for addon in offer.addons]}
-            for offer in priced.offers
-        ],
-    }
+
+    def build() -> dict:
+        priced = priced_product_get(
+            context=caller.context(), currency=caller.currency, pk=product_id
+        )
+        product = priced.product
+        body = {
+            **_product_out(priced),
+            "description": product.description,
+            "image_url": request.build_absolute_uri(product.image.url) if product.image else None,
+            "offers": [
+                {**_offer_out(offer), "addons": [_offer_out(addon) for addon in offer.addons]}
+                for offer in priced.offers
+            ],
+        }
+        return ProductDetailOut.model_validate(body).model_dump(mode="json")
+
+    return _cached_json(("product_get", *caller.cache_key, product_id, request.get_host()), build)
 
 
 @router.get(
@@ -225,15 +267,28 @@ def offer_list(request, filters: Query[OfferListQuery]):
     billing plan. An unknown ``category`` is a 404; an unknown ``product`` gives no items."""
     page_request = parse_page(filters.page, filters.page_size)
     caller = _caller(request, filters.currency)
-    page = priced_offer_page(
-        context=caller.context,
-        currency=caller.currency,
-        page_request=page_request,
-        product_id=filters.product,
-        category_ids=_category_ids(filters.category),
-        search=filters.q,
+
+    def build() -> dict:
+        page = priced_offer_page(
+            context=caller.context(),
+            currency=caller.currency,
+            page_request=page_request,
+            product_id=filters.product,
+            category_ids=_category_ids(filters.category),
+            search=filters.q,
+        )
+        body = _page_out(page, [_offer_out(item) for item in page.items])
+        return OfferPageOut.model_validate(body).model_dump(mode="json")
+
+    key = (
+        "offer_list",
+        *caller.cache_key,
+        page_request,
+        filters.product,
+        filters.category,
+        filters.q,
     )
-    return _page_out(page, [_offer_out(item) for item in page.items])
+    return _cached_json(key, build)
 
 
 @router.get(
@@ -244,6 +299,9 @@ def offer_list(request, filters: Query[OfferListQuery]):
 )
 def offer_get(request, offer_id: int, query: Query[CurrencyQuery]):
     caller = _caller(request, query.currency)
-    return _offer_out(
-        priced_offer_get(context=caller.context, currency=caller.currency, pk=offer_id)
-    )
+
+    def build() -> dict:
+        priced = priced_offer_get(context=caller.context(), currency=caller.currency, pk=offer_id)
+        return OfferOut.model_validate(_offer_out(priced)).model_dump(mode="json")
+
+    return _cached_json(("offer_get", *caller.cache_key, offer_id), build)

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from seatwise.catalog.models import Offer
+from seatwise.core.cache import generation_bump
 from seatwise.pricing.enums import PriceListKind
 from seatwise.pricing.models import ExchangeRate, Price, PriceList, ResellerTerms
 from seatwise.tenancy.models import Organization
@@ -14,6 +15,7 @@ from seatwise.tenancy.models import Organization
 def make_price_list(provider: Organization, kind: str = PriceListKind.COST, **extra) -> PriceList:
     extra.setdefault("is_default", True)
     extra.setdefault("name", f"{provider.name} {kind}")
+    generation_bump()  # as the services do: cached catalogue reads see the change
     return PriceList.objects.create(organization=provider, kind=kind, **extra)
 
 
@@ -26,6 +28,7 @@ def make_price(
     billing_plan: str = "monthly",
     currency: str | None = None,
 ) -> Price:
+    generation_bump()  # as the services do: cached catalogue reads see the change
     return Price.objects.create(
         organization_id=price_list.organization_id,
         price_list=price_list,
@@ -40,12 +43,14 @@ def make_price(
 def make_reseller_terms(
     reseller: Organization, markup: str = "5", price_list: PriceList | None = None
 ) -> ResellerTerms:
+    generation_bump()  # as the services do: cached catalogue reads see the change
     return ResellerTerms.objects.create(
         organization=reseller, markup_percent=Decimal(markup), price_list=price_list
     )
 
 
 def make_rate(provider: Organization, quote: str, rate: str, base: str = "USD") -> ExchangeRate:
+    generation_bump()  # as the services do: cached catalogue reads see the change
     return ExchangeRate.objects.create(
         organization=provider,
         base_currency=base,
