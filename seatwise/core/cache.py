@@ -59,10 +59,28 @@ def cached(
     timeout: int = DEFAULT_TIMEOUT,
 ) -> T:
     """``build()``'s value for ``key`` within the current generation of ``name``."""
-    digest = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
-    cache_key = f"sw:{name}:{generation(name)}:{digest}"
-    value = cache.get(cache_key)
-    if value is None:
-        value = build()
-        cache.set(cache_key, value, timeout)
-    return value
+    return CacheScope(name, timeout=timeout).get_or_build(key, build)
+
+
+class CacheScope:
+    """One namespace's generation read once (e.g. per request), for several cached reads."""
+
+    def __init__(self, name: str = CATALOG, *, timeout: int = DEFAULT_TIMEOUT):
+        self.name = name
+        self.timeout = timeout
+        self._generation: int | None = None
+
+    @property
+    def generation(self) -> int:
+        if self._generation is None:
+            self._generation = generation(self.name)
+        return self._generation
+
+    def get_or_build(self, key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
+        digest = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+        cache_key = f"sw:{self.name}:{self.generation}:{digest}"
+        value = cache.get(cache_key)
+        if value is None:
+            value = build()
+            cache.set(cache_key, value, self.timeout)
+        return value

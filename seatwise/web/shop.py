@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from seatwise.core.cache import CATALOG, CacheScope
 from seatwise.pricing.enums import PriceKind
 from seatwise.pricing.selectors import PriceContext, price_context_get
 from seatwise.tenancy.models import Organization
@@ -31,6 +32,7 @@ class Shop:
     viewer: Organization | None
     currency: str
     price_context: PriceContext
+    cache: CacheScope  # the catalogue cache, its generation read once for this request
 
     @property
     def price_kind(self) -> PriceKind:
@@ -43,6 +45,11 @@ class Shop:
     @property
     def currencies(self) -> list[str]:
         return list(settings.SEATWISE_CURRENCIES)
+
+    def cached(self, *key, build):
+        """A catalogue read priced for this viewer and currency, from the versioned cache."""
+        viewer = self.viewer.pk if self.viewer else None
+        return self.cache.get_or_build((viewer, self.currency, *key), build)
 
 
 def _empty_context() -> PriceContext:
@@ -71,15 +78,20 @@ def shop_for(request) -> Shop:
     viewer = current_organization(
         user=request.user, requested_id=request.session.get(ORGANIZATION_SESSION_KEY)
     )
-    provider = storefront_provider()
-    context = (
-        price_context_get(provider=provider, viewer=viewer)
-        if provider is not None
-        else _empty_context()
-    )
+    scope = CacheScope(CATALOG)
+
+    def pricing() -> tuple[Organization | None, PriceContext]:
+        provider = storefront_provider()
+        if provider is None:
+            return None, _empty_context()
+        return provider, price_context_get(provider=provider, viewer=viewer)
+
+    provider, context = scope.get_or_build(("shop", viewer.pk if viewer else None), pricing)
     chosen = request.session.get(CURRENCY_SESSION_KEY)
     currency = chosen if chosen in settings.SEATWISE_CURRENCIES else default_currency(viewer)
-    shop = Shop(provider=provider, viewer=viewer, currency=currency, price_context=context)
+    shop = Shop(
+        provider=provider, viewer=viewer, currency=currency, price_context=context, cache=scope
+    )
     setattr(request, _REQUEST_ATTRIBUTE, shop)
     return shop
 

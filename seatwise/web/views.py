@@ -96,16 +96,19 @@ def _page_window(number: int, num_pages: int, *, around: int = 2) -> list[int | 
 @storefront_view
 def home(request):
     shop = shop_for(request)
-    featured = priced_product_page(
-        context=shop.price_context,
-        currency=shop.currency,
-        page_request=PageRequest(page=1, page_size=FEATURED_COUNT),
+    featured = shop.cached(
+        "featured",
+        build=lambda: priced_product_page(
+            context=shop.price_context,
+            currency=shop.currency,
+            page_request=PageRequest(page=1, page_size=FEATURED_COUNT),
+        ),
     )
     return render(
         request,
         "web/home.html",
         {
-            "categories": category_tree(),
+            "categories": shop.cache.get_or_build(("category_tree",), category_tree),
             "featured": featured.items,
             "recently_viewed": product_list_by_ids(ids=recently_viewed_ids(request)),
         },
@@ -115,16 +118,27 @@ def home(request):
 def _product_list(request, *, category=None, searching: bool = False):
     shop = shop_for(request)
     query = parse_list_query(request.GET)
-    category_ids = category_descendant_ids(category=category) if category else None
     page = None
     if query.search or not searching:
-        page = priced_product_page(
-            context=shop.price_context,
-            currency=shop.currency,
-            page_request=query.page_request,
-            category_ids=category_ids,
-            search=query.search,
-            sort=query.sort,
+
+        def build():
+            ids = category_descendant_ids(category=category) if category else None
+            return priced_product_page(
+                context=shop.price_context,
+                currency=shop.currency,
+                page_request=query.page_request,
+                category_ids=ids,
+                search=query.search,
+                sort=query.sort,
+            )
+
+        page = shop.cached(
+            "products",
+            category.pk if category else None,
+            query.search,
+            query.sort,
+            query.page_request,
+            build=build,
         )
         if page.out_of_range:
             raise PageOutOfRange(
@@ -144,7 +158,7 @@ def _product_list(request, *, category=None, searching: bool = False):
     if _wants_partial(request):
         response = render(request, "web/partials/product_results.html", context)
     else:
-        tree = category_tree()
+        tree = shop.cache.get_or_build(("category_tree",), category_tree)
         breadcrumbs = category_breadcrumbs(category=category) if category else []
         context.update(
             categories=tree,
@@ -180,7 +194,13 @@ def search(request):
 @storefront_view
 def product_detail(request, slug: str):
     shop = shop_for(request)
-    priced = priced_product_get(context=shop.price_context, currency=shop.currency, slug=slug)
+    priced = shop.cached(
+        "product",
+        slug,
+        build=lambda: priced_product_get(
+            context=shop.price_context, currency=shop.currency, slug=slug
+        ),
+    )
     product = priced.product
     recent = [
         p for p in product_list_by_ids(ids=recently_viewed_ids(request)) if p.pk != product.pk
