@@ -46,6 +46,11 @@ class Shop:
     def currencies(self) -> list[str]:
         return list(settings.SEATWISE_CURRENCIES)
 
+    def cache_key(self, *key) -> str:
+        """A key for this viewer, currency and catalogue generation (for template caches)."""
+        viewer = self.viewer.pk if self.viewer else None
+        return repr((self.cache.generation, viewer, self.currency, *key))
+
     def cached(self, *key, build):
         """A catalogue read priced for this viewer and currency, from the versioned cache."""
         viewer = self.viewer.pk if self.viewer else None

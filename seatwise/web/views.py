@@ -119,6 +119,7 @@ def _product_list(request, *, category=None, searching: bool = False):
     shop = shop_for(request)
     query = parse_list_query(request.GET)
     page = None
+    key: tuple = ()
     if query.search or not searching:
 
         def build():
@@ -132,14 +133,8 @@ def _product_list(request, *, category=None, searching: bool = False):
                 sort=query.sort,
             )
 
-        page = shop.cached(
-            "products",
-            category.pk if category else None,
-            query.search,
-            query.sort,
-            query.page_request,
-            build=build,
-        )
+        key = ("products", category.pk if category else None, query.search, query.sort)
+        page = shop.cached(*key, query.page_request, build=build)
         if page.out_of_range:
             raise PageOutOfRange(
                 _("Page %(page)s does not exist: the list has %(pages)s page(s).")
@@ -147,6 +142,8 @@ def _product_list(request, *, category=None, searching: bool = False):
             )
     context = {
         "page": page,
+        # The rendered card grid is cached too (same generation, viewer, currency, query).
+        "grid_cache_key": shop.cache_key(*key, query.page_request) if page else None,
         "page_window": _page_window(page.number, page.num_pages) if page else [],
         "query": query,
         "category": category,
