@@ -48,8 +48,9 @@ bench: install
 	$(BIN)/python bench/catalog_api.py
 
 messages: install
-	$(BIN)/python manage.py makemessages -l uk --ignore=.venv --ignore=bench --ignore=tests
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	cd seatwise && ../$(BIN)/python ../manage.py makemessages -l uk --ignore=tests
+	@echo "Translate the new entries in seatwise/locale/uk/LC_MESSAGES/django.po, then:"
+	@echo "  cd seatwise && ../$(BIN)/python ../manage.py compilemessages"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .coverage

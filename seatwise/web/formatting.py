@@ -46,7 +46,10 @@ def format_money(value: Money) -> str:
 
 
 def format_plan_price(value: Money, *, billing_plan: str, unit_type: str) -> str:
-    """``$6.00 / user / month``: the price of one unit for one period of the plan."""
+    """``$6.00 / user / month``: the price of one unit for one period of the plan. A usage
+    offer with no fixed fee (the Azure plan) says so instead of showing a zero price."""
+    if unit_type == UnitType.USAGE and not value.amount:
+        return str(_("Pay as you go, billed on usage"))
     unit = UNIT_NOUNS.get(unit_type, UNIT_NOUNS[UnitType.LICENCE])
     template = PRICE_FORMATS.get(billing_plan, PRICE_FORMATS[BillingPlan.MONTHLY])
     return str(template) % {"price": format_money(value), "unit": unit}

@@ -56,3 +56,16 @@ def test_product_initials_skip_the_vendor_and_keep_edition_codes():
 def test_vendor_colour_is_stable():
     assert hue("microsoft") == hue("microsoft")
     assert 0 <= hue("cisco") < 360
+
+
+def test_a_usage_offer_without_a_fixed_fee_is_pay_as_you_go():
+    from seatwise.core.money import Money
+    from seatwise.web.formatting import format_plan_price
+
+    assert (
+        format_plan_price(Money("0", "USD"), billing_plan="monthly", unit_type="usage")
+        == "Pay as you go, billed on usage"
+    )
+    assert format_plan_price(
+        Money("2", "USD"), billing_plan="monthly", unit_type="usage"
+    ).startswith("$2.00")
