@@ -18,6 +18,7 @@ SEATWISE = ROOT / "seatwise"
 GLOBAL_MODELS = {
     "core.CacheGeneration": "a cache counter per namespace, not business data",
     "identity.User": "a person may belong to several organizations (through Membership)",
+    "identity.VerificationCode": "sent to an address before any organization exists",
     "tenancy.Organization": "the tenant itself; its place in the tree is parent_id",
     "catalog.Vendor": "shared vendor catalogue",
     "catalog.Category": "shared vendor catalogue",

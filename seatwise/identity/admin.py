@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from seatwise.identity.models import User
+from seatwise.identity.models import User, VerificationCode
 
 
 @admin.register(User)
@@ -20,3 +20,19 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(VerificationCode)
+class VerificationCodeAdmin(admin.ModelAdmin):
+    """Read-only: operators can see that codes were sent and used, never the codes."""
+
+    list_display = ("purpose", "target", "created_at", "expires_at", "attempts", "used_at")
+    list_filter = ("purpose",)
+    search_fields = ("target",)
+    exclude = ("code_hash",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

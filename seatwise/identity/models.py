@@ -59,3 +59,35 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.given_name or self.email
+
+
+class CodePurpose(models.TextChoices):
+    EMAIL_VERIFICATION = "email_verification", _("E-mail verification")
+    PHONE_VERIFICATION = "phone_verification", _("Phone verification")
+    SIGN_IN = "sign_in", _("Sign-in second factor")
+    PASSWORD_RESET_EMAIL = "password_reset_email", _("Password recovery by e-mail")
+    PASSWORD_RESET_PHONE = "password_reset_phone", _("Password recovery by phone")
+
+
+class VerificationCode(models.Model):
+    """A one-time code sent to an e-mail address or phone number. Only a hash is stored;
+    a code expires, allows a few attempts and is used at most once."""
+
+    purpose = models.CharField(max_length=32, choices=CodePurpose.choices)
+    target = models.CharField(max_length=254, help_text=_("E-mail address or E.164 phone"))
+    user = models.ForeignKey(
+        "identity.User", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+        indexes = [models.Index(fields=["purpose", "target", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} → {self.target}"

@@ -1,0 +1,16 @@
+from seatwise.core.errors import ApplicationError, ValidationError
+
+
+class CodeInvalid(ValidationError):
+    """Wrong, expired, used or unknown: one message, so that nothing is revealed."""
+
+    code = "code_invalid"
+
+
+class CodeAttemptsExhausted(ValidationError):
+    code = "code_attempts_exhausted"
+
+
+class RateLimited(ApplicationError):
+    code = "rate_limited"
+    status = 429
