@@ -5,7 +5,9 @@ tag); it lives here because ``catalog`` may not import ``pricing``.
 
 The caller: an anonymous visitor sees suggested retail prices; a signed-in user (session)
 sees the price of the organization they act for (the one chosen in the session, else their
-first membership). Amounts are strings rounded to the currency's minor unit.
+first membership); a client sending an API key (``X-API-Key``) sees the price of the key's
+organization, and a key that is not valid is a 401. Amounts are strings rounded to the
+currency's minor unit.
 """
 
 from __future__ import annotations
@@ -44,12 +46,13 @@ from seatwise.pricing.selectors import (
     priced_product_get,
     priced_product_page,
 )
+from seatwise.tenancy.api_auth import api_key_optional, api_organization
 from seatwise.tenancy.models import Organization
-from seatwise.tenancy.selectors import current_organization, storefront_provider
+from seatwise.tenancy.selectors import storefront_provider
 
-router = Router(tags=["catalog"])
+router = Router(tags=["catalog"], auth=api_key_optional())
 
-ERRORS = {400: ErrorOut, 404: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
 
 # No provider yet (an empty installation): nothing is priced, lists still work.
 _UNPRICED = PriceContext(
@@ -96,9 +99,7 @@ def _requested_currency(raw: str) -> str | None:
 def _caller(request, currency: str) -> Caller:
     """Who is asking and in which currency; validates the currency before any query."""
     requested = _requested_currency(currency)
-    viewer: Organization | None = current_organization(
-        user=request.user, requested_id=request.session.get("organization_id")
-    )
+    viewer: Organization | None = api_organization(request)
     if requested is None:
         own = viewer.default_currency if viewer is not None else None
         requested = own if own in settings.SEATWISE_CURRENCIES else None

@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from seatwise.core.admin import BumpsCacheAdmin
-from seatwise.tenancy.models import Membership, Organization
+from seatwise.tenancy.models import ApiKey, Membership, Organization
+from seatwise.tenancy.services import api_key_revoke_by_staff
 
 
 class MembershipInline(admin.TabularInline):
@@ -56,3 +59,49 @@ class MembershipAdmin(BumpsCacheAdmin):
     search_fields = ("user__email", "organization__name")
     list_select_related = ("user", "organization")
     autocomplete_fields = ("user", "organization")
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Read-only: keys are created by their users (the plaintext is shown only to them) and
+    revoked through the service, here by the "Revoke" action; rows are never edited."""
+
+    list_display = ("name", "prefix", "user", "organization", "created_at", "last_used_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("name", "prefix", "user__email", "organization__name")
+    list_select_related = ("user", "organization")
+    readonly_fields = (
+        "organization",
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    exclude = ("secret_hash",)
+    actions = ("revoke_selected",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("tenancy.change_apikey")
+
+    @admin.action(description=_("Revoke selected API keys"), permissions=["revoke"])
+    def revoke_selected(self, request, queryset):
+        count = 0
+        for key in queryset.filter(revoked_at__isnull=True):
+            api_key_revoke_by_staff(actor=request.user, pk=key.pk)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("Revoked %d key.", "Revoked %d keys.", count) % count,
+            messages.SUCCESS,
+        )

@@ -110,3 +110,44 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organization} ({self.role})"
+
+
+class ApiKey(models.Model):
+    """A key for the REST API, held by one user for one organization (see ``apikeys``).
+
+    Only the SHA-256 of the key is stored (``secret_hash``); ``prefix`` is its first
+    characters, kept in clear so lists can tell keys apart. Rows are never deleted by the
+    services: a revoked key keeps its row, with ``revoked_at`` set."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+        db_index=True,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16)
+    secret_hash = models.CharField(_("SHA-256 of the key"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=["organization", "user"], name="apikey_org_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -8,9 +8,10 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from seatwise.tenancy.enums import ALL_ROLES, OrganizationKind
+from seatwise.tenancy.apikeys import ApiKeyNotFound
+from seatwise.tenancy.enums import ALL_ROLES, OrganizationKind, Role
 from seatwise.tenancy.exceptions import OrganizationNotFound, RoleRequired
-from seatwise.tenancy.models import Membership, Organization
+from seatwise.tenancy.models import ApiKey, Membership, Organization
 
 
 def organization_visible_q(organization: Organization, prefix: str = "") -> Q:
@@ -134,3 +135,65 @@ def current_organization(*, user, requested_id: object = None) -> Organization |
             return membership.organization
     memberships.sort(key=lambda m: (_KIND_PREFERENCE[m.organization.kind], m.organization.name))
     return memberships[0].organization
+
+
+def acting_from_organization(*, user, organization: Organization) -> Organization | None:
+    """The organization ``user`` acts *from* when working inside ``organization``.
+
+    None when the user is a member of ``organization`` itself (or is anonymous, or is no
+    member anywhere up the tree); otherwise the nearest ancestor they are a member of: the
+    reseller or provider whose staff they are. The audit log records both identities.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    memberships = (
+        Membership.objects.filter(user=user)
+        .filter(
+            Q(organization_id=organization.pk)
+            | Q(organization_id=organization.parent_id or 0)
+            | Q(organization__children__children=organization.pk)
+        )
+        .select_related("organization")
+    )
+    found = {m.organization_id: m.organization for m in memberships}
+    if organization.pk in found:
+        return None
+    if organization.parent_id in found:
+        return found[organization.parent_id]
+    # Provider staff inside a reseller's customer: the grandparent (or nobody).
+    return next(iter(found.values()), None)
+
+
+# --- API keys -----------------------------------------------------------------------------
+
+
+def _is_owner(*, user, organization: Organization) -> bool:
+    try:
+        require_role(user=user, organization=organization, roles={Role.OWNER})
+    except (RoleRequired, OrganizationNotFound):
+        return False
+    return True
+
+
+def api_key_list(*, user, organization: Organization) -> QuerySet[ApiKey]:
+    """The keys of ``organization`` that ``user`` may see: their own, or every key for an
+    owner of the organization (or of an organization above it). Newest first.
+
+    Raises ``OrganizationNotFound`` for someone with no role in the organization's tree."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise OrganizationNotFound("Organization not found.")
+    require_role(user=user, organization=organization)
+    keys = ApiKey.objects.filter(organization=organization).select_related("user")
+    if not _is_owner(user=user, organization=organization):
+        keys = keys.filter(user=user)
+    return keys.order_by("-created_at", "-pk")
+
+
+def access_api_key(*, user, organization: Organization, pk: object) -> ApiKey:
+    """The key ``pk`` of ``organization`` as ``user`` may see it, or ``ApiKeyNotFound``
+    (also for another member's key when ``user`` is not an owner: never reveal it exists)."""
+    keys = api_key_list(user=user, organization=organization)
+    try:
+        return keys.get(pk=pk)
+    except (ApiKey.DoesNotExist, ValueError, TypeError):
+        raise ApiKeyNotFound("API key not found.") from None

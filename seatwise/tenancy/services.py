@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import hmac
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
+from seatwise.core import clock
 from seatwise.core.cache import CATALOG, generation_bump
-from seatwise.core.errors import ValidationError
+from seatwise.core.errors import ConflictError, PermissionDeniedError, ValidationError
+from seatwise.core.events import publish_after_commit
 from seatwise.core.text import slug_from
+from seatwise.tenancy import apikeys
+from seatwise.tenancy.apikeys import API_KEY_ROLES, ApiCaller, ApiKeyNotFound
 from seatwise.tenancy.enums import ALLOWED_PARENTS, OrganizationKind, Role
-from seatwise.tenancy.exceptions import InvalidOrganizationTree
-from seatwise.tenancy.models import Membership, Organization
+from seatwise.tenancy.exceptions import InvalidOrganizationTree, OrganizationNotFound, RoleRequired
+from seatwise.tenancy.models import ApiKey, Membership, Organization
+from seatwise.tenancy.selectors import access_api_key
 
 _PROFILE_FIELDS = (
     "legal_name",
@@ -76,13 +84,214 @@ def organization_create(
 
 
 @transaction.atomic
-def membership_set(*, organization: Organization, user, role: str) -> Membership:
-    """Give ``user`` ``role`` in ``organization`` (creating or changing the membership)."""
+def membership_set(*, organization: Organization, user, role: str, actor=None) -> Membership:
+    """Give ``user`` ``role`` in ``organization`` (creating or changing the membership); the
+    audit log hears of it through ``tenancy.membership_added`` / ``_role_changed``."""
     role = Role(role)
     membership, created = Membership.objects.select_for_update().get_or_create(
         organization=organization, user=user, defaults={"role": role}
     )
-    if not created and membership.role != role:
+    actor_id = getattr(actor, "pk", None)
+    if created:
+        publish_after_commit(
+            "tenancy.membership_added",
+            organization_id=organization.pk,
+            actor_id=actor_id,
+            user_id=user.pk,
+            role=str(role),
+        )
+    elif membership.role != role:
+        old = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
+        publish_after_commit(
+            "tenancy.membership_role_changed",
+            organization_id=organization.pk,
+            actor_id=actor_id,
+            user_id=user.pk,
+            old_role=str(old),
+            new_role=str(role),
+        )
     return membership
+
+
+# --- API keys (rules in ``seatwise.tenancy.apikeys``) --------------------------------------
+
+MAX_ACTIVE_API_KEYS = 25  # per user and organization
+
+
+def _key_event_payload(*, key: ApiKey, actor_id: int | None, ip, user_agent: str) -> dict:
+    return {
+        "organization_id": key.organization_id,
+        "user_id": key.user_id,
+        "actor_id": actor_id,
+        "api_key_id": key.pk,
+        "key_name": key.name,  # ``name`` is publish_after_commit's own argument
+        "prefix": key.prefix,
+        "ip": ip,
+        "user_agent": user_agent,
+    }
+
+
+@transaction.atomic
+def api_key_create(
+    *,
+    user,
+    organization: Organization,
+    name: str,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> tuple[ApiKey, str]:
+    """Create a key for ``user`` in ``organization``; return it with its plaintext.
+
+    The plaintext is returned this once and never stored: show it to the user now. The user
+    must be a member of the organization itself (not only of one above it) with a role in
+    ``API_KEY_ROLES``. ``ip`` / ``user_agent`` only travel to the audit log.
+    """
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(user=user, organization=organization, organization__is_active=True)
+        .first()
+        if getattr(user, "is_authenticated", False) and user.is_active
+        else None
+    )
+    if membership is None:
+        raise OrganizationNotFound("Organization not found.")
+    if membership.role not in API_KEY_ROLES:
+        raise RoleRequired("Your role does not allow API keys.", details={"role": membership.role})
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("Give the key a name.", details={"field": "name"})
+    if len(name) > apikeys.NAME_MAX_LENGTH:
+        raise ValidationError(
+            f"The name may have at most {apikeys.NAME_MAX_LENGTH} characters.",
+            details={"field": "name"},
+        )
+    active = ApiKey.objects.filter(
+        user=user, organization=organization, revoked_at__isnull=True
+    ).count()
+    if active >= MAX_ACTIVE_API_KEYS:
+        raise ConflictError(
+            f"You already have {MAX_ACTIVE_API_KEYS} active keys here; revoke one first.",
+            code="api_key_limit_reached",
+            details={"limit": MAX_ACTIVE_API_KEYS},
+        )
+    raw_key = apikeys.generate_key()
+    key = ApiKey.objects.create(
+        organization=organization,
+        user=user,
+        name=name,
+        prefix=apikeys.display_prefix(raw_key),
+        secret_hash=apikeys.hash_key(raw_key),
+        created_at=clock.now(),
+    )
+    publish_after_commit(
+        apikeys.EVENT_CREATED,
+        **_key_event_payload(key=key, actor_id=user.pk, ip=ip, user_agent=user_agent),
+    )
+    return key, raw_key
+
+
+def _revoke(*, key: ApiKey, actor, ip: str | None, user_agent: str) -> ApiKey:
+    """Revoke ``key`` (locked here); revoking a revoked key changes nothing."""
+    key = ApiKey.objects.select_for_update().get(pk=key.pk)
+    if key.revoked_at is not None:
+        return key
+    key.revoked_at = clock.now()
+    key.save(update_fields=["revoked_at"])
+    publish_after_commit(
+        apikeys.EVENT_REVOKED,
+        **_key_event_payload(key=key, actor_id=actor.pk, ip=ip, user_agent=user_agent),
+    )
+    return key
+
+
+@transaction.atomic
+def api_key_revoke(
+    *,
+    user,
+    organization: Organization,
+    pk: object,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> ApiKey:
+    """Revoke key ``pk`` of ``organization``: any member may revoke their own keys, an owner
+    (of the organization or of one above it) any key of the organization. A key the user
+    may not see is ``ApiKeyNotFound``; someone outside the tree gets ``OrganizationNotFound``.
+    Revoking twice is harmless (one event only)."""
+    key = access_api_key(user=user, organization=organization, pk=pk)
+    return _revoke(key=key, actor=user, ip=ip, user_agent=user_agent)
+
+
+@transaction.atomic
+def api_key_revoke_by_staff(*, actor, pk: object) -> ApiKey:
+    """Revoke any key, for the site's staff (the admin action)."""
+    if not (getattr(actor, "is_authenticated", False) and actor.is_staff and actor.is_active):
+        raise PermissionDeniedError("Only staff may revoke keys of other organizations.")
+    try:
+        key = ApiKey.objects.get(pk=pk)
+    except (ApiKey.DoesNotExist, ValueError, TypeError):
+        raise ApiKeyNotFound("API key not found.") from None
+    return _revoke(key=key, actor=actor, ip=None, user_agent="")
+
+
+def api_key_authenticate(
+    *, raw_key: object, ip: str | None = None, user_agent: str = ""
+) -> ApiCaller | None:
+    """The user and organization a presented key speaks for, or None.
+
+    None for anything that is not a live key: malformed, unknown, revoked, of an inactive
+    user or organization, or of a user who is no longer a member with a role that may hold
+    keys. The key is found by its SHA-256 (so comparing never leaks the key through timing)
+    and compared again with ``hmac.compare_digest``. ``last_used_at`` is written at most
+    once per ``LAST_USED_RESOLUTION`` by a conditional UPDATE, so concurrent requests never
+    race and at most one of them announces the key's first use (``ip`` / ``user_agent`` only
+    travel to that announcement).
+    """
+    if not isinstance(raw_key, str) or not raw_key.startswith(apikeys.KEY_PREFIX):
+        return None
+    if len(raw_key) > apikeys.MAX_KEY_LENGTH:
+        return None
+    digest = apikeys.hash_key(raw_key)
+    key = (
+        ApiKey.objects.select_related("user", "organization")
+        .annotate(
+            holds_role=Exists(
+                Membership.objects.filter(
+                    user_id=OuterRef("user_id"),
+                    organization_id=OuterRef("organization_id"),
+                    role__in=API_KEY_ROLES,
+                )
+            )
+        )
+        .filter(secret_hash=digest)
+        .first()
+    )
+    if key is None or not hmac.compare_digest(key.secret_hash, digest):
+        return None
+    if key.revoked_at is not None or not key.holds_role:
+        return None
+    if not key.user.is_active or not key.organization.is_active:
+        return None
+    now = clock.now()
+    if key.last_used_at is None:
+        # Only the one UPDATE that moves the column from NULL matches (the database
+        # serializes concurrent writers and re-checks the condition), so exactly one request
+        # announces the first use.
+        if ApiKey.objects.filter(pk=key.pk, last_used_at__isnull=True).update(last_used_at=now):
+            publish_after_commit(
+                apikeys.EVENT_USED_FIRST,
+                organization_id=key.organization_id,
+                user_id=key.user_id,
+                actor_id=key.user_id,
+                api_key_id=key.pk,
+                key_name=key.name,
+                prefix=key.prefix,
+                ip=ip,
+                user_agent=user_agent,
+            )
+    elif key.last_used_at <= now - apikeys.LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(
+            pk=key.pk, last_used_at__lte=now - apikeys.LAST_USED_RESOLUTION
+        ).update(last_used_at=now)
+    return ApiCaller(user=key.user, organization=key.organization)

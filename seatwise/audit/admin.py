@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from seatwise.audit.models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only, nobody adds, changes or deletes entries here."""
+
+    list_display = (
+        "created_at",
+        "organization",
+        "event",
+        "actor_label",
+        "acting_from",
+        "ip_address",
+    )
+    list_filter = ("event",)
+    search_fields = ("organization__name", "actor_label", "ip_address")
+    list_select_related = ("organization", "acting_from")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-pk")
+    actions = None
+    readonly_fields = (
+        "created_at",
+        "organization",
+        "event",
+        "actor",
+        "actor_label",
+        "acting_from",
+        "details",
+        "ip_address",
+        "user_agent",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
