@@ -53,6 +53,11 @@ DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Seatwise <norep
 MAILBOX_DIR = VAR_DIR / "mailbox"
 
 SMS_BACKEND: str = env.str("SMS_BACKEND", default="seatwise.notifications.sms.MailboxSmsBackend")
+# The HTTP SMS gateway (SMS_BACKEND=seatwise.notifications.sms.HttpSmsGatewayBackend).
+SMS_GATEWAY_URL: str = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN: str = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_SENDER: str = env.str("SMS_SENDER", default="Seatwise")
+SMS_GATEWAY_TIMEOUT: float = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 
 SECURE_SSL_REDIRECT: bool = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS: int = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)

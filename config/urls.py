@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("dev/", include("seatwise.notifications.urls")),  # 404 unless DEBUG
+    path("", include("seatwise.audit.urls")),
     path("", include("seatwise.web.urls")),
 ]
 

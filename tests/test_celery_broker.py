@@ -18,6 +18,10 @@ def real_broker(settings, tmp_path):
         "broker_transport_options": dict(app.conf.broker_transport_options or {}),
     }
     app.conf.task_always_eager = False
+    # An eager .delay() earlier in the session built the producer and connection pools with
+    # the default transport options; rebuild them for this broker.
+    app.amqp._producer_pool = None
+    app._pool = None
     if app.conf.broker_url.startswith("filesystem://"):
         queue = tmp_path / "broker"
         (queue / "out").mkdir(parents=True)
@@ -32,6 +36,8 @@ def real_broker(settings, tmp_path):
         yield app
     finally:
         app.conf.update(saved)
+        app.amqp._producer_pool = None
+        app._pool = None
 
 
 def test_a_task_reaches_a_worker_through_the_broker(real_broker, settings):

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "seatwise.core",
     "seatwise.identity",
     "seatwise.tenancy",
+    "seatwise.audit",
     "seatwise.notifications",
     "seatwise.catalog",
     "seatwise.pricing",
@@ -139,6 +140,10 @@ else:
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 SERVER_EMAIL = env.DEFAULT_FROM_EMAIL
 SMS_BACKEND = env.SMS_BACKEND
+SMS_GATEWAY_URL = env.SMS_GATEWAY_URL
+SMS_GATEWAY_TOKEN = env.SMS_GATEWAY_TOKEN
+SMS_SENDER = env.SMS_SENDER
+SMS_GATEWAY_TIMEOUT = env.SMS_GATEWAY_TIMEOUT
 MAILBOX_DIR = env.MAILBOX_DIR
 
 # Celery: a broker that needs no server unless CELERY_BROKER_URL / REDIS_URL is set.
@@ -151,6 +156,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "mailbox-prune": {"task": "notifications.mailbox_prune", "schedule": 6 * 3600},
+    "notifications-requeue-stuck": {
+        "task": "notifications.delivery_requeue_stuck",
+        "schedule": 300,
+    },
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "broker"

@@ -53,5 +53,8 @@ def publish_after_commit(name: str, **payload: Any) -> Event:
 
 
 def enqueue_after_commit(task: Any, *args: Any, **kwargs: Any) -> None:
-    """Queue a Celery task once the current transaction commits. Pass ids, not objects."""
-    transaction.on_commit(lambda: task.delay(*args, **kwargs))
+    """Queue a Celery task once the current transaction commits. Pass ids, not objects.
+
+    A broker failure here is logged, not raised: the caller's data is already committed, and
+    the periodic sweeps re-queue what was not sent."""
+    transaction.on_commit(lambda: task.delay(*args, **kwargs), robust=True)
