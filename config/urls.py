@@ -8,6 +8,7 @@ from config.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dev/", include("seatwise.notifications.urls")),  # 404 unless DEBUG
     path("", include("seatwise.audit.urls")),

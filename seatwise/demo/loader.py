@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
 from django.db import models, transaction
 
 from seatwise.catalog.models import Category, Offer, Product, Vendor
@@ -32,6 +33,7 @@ from seatwise.demo.data.pricing import (
 )
 from seatwise.demo.snapshot import TableChange, compare, take_snapshot
 from seatwise.identity.models import User
+from seatwise.identity.services import user_email_mark_verified
 from seatwise.pricing.models import ExchangeRate, Price, PriceList, ResellerTerms
 from seatwise.pricing.services import (
     exchange_rate_set,
@@ -45,6 +47,7 @@ from seatwise.tenancy.services import membership_set, organization_create
 # The tables the demo writes, with the names the summary uses for them.
 TABLES: dict[type[models.Model], str] = {
     User: "users",
+    EmailAddress: "verified e-mail addresses",
     Organization: "organizations",
     Membership: "memberships",
     Vendor: "vendors",
@@ -125,6 +128,8 @@ def _load_users(organizations: dict[str, Organization]) -> None:
                 phone=spec.phone,
                 is_staff=spec.is_staff,
             )
+        # allauth signs in only users whose e-mail address is verified.
+        user_email_mark_verified(user=user)
         if spec.organization is not None:
             membership_set(organization=organizations[spec.organization], user=user, role=spec.role)
 

@@ -24,9 +24,11 @@ logger = logging.getLogger(__name__)
 
 MAILBOX_LIMIT = 50
 _SEPARATOR = b"\n" + b"-" * 79 + b"\n"
-# A code a person types: 4-8 digits, or 5-10 capitals and digits with at least one digit.
+# A code a person types: 4-8 digits, two groups of four capitals or digits (allauth's codes,
+# "PDSZ-CFJV"), or 5-10 capitals and digits with at least one digit. Not a port ("host:8000").
 _CODE = re.compile(
-    r"(?<![\w/.-])(?:\d{4,8}|(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,10})(?![\w/-])"
+    r"(?<![\w/.:-])(?:\d{4,8}|[A-Z0-9]{4}-[A-Z0-9]{4}"
+    r"|(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{5,10})(?![\w/-])"
 )
 _SPOKEN_CODE = re.compile(r"(?<![\w.,])\d(?: \d){3,7}(?![\w])")  # "4 8 2 9 1 3", read aloud
 _LINK = re.compile(r"https?://[^\s<>\"']+")

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from seatwise.catalog.selectors import DEFAULT_PRODUCT_SORT, PRODUCT_SORTS
@@ -109,13 +108,3 @@ class CurrencyForm(forms.Form):
                 params={"code": code, "choices": ", ".join(allowed)},
             )
         return code
-
-
-class EmailAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form with the e-mail address as the user name."""
-
-    username = forms.EmailField(
-        label=_("E-mail address"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
-    )

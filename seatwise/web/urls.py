@@ -11,6 +11,4 @@ urlpatterns = [
     path("p/<slug:slug>/", views.product_detail, name="product"),
     path("search/", views.search, name="search"),
     path("currency/", views.set_currency, name="set_currency"),
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
 ]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils.cache import patch_vary_headers
@@ -28,7 +27,6 @@ from seatwise.web.forms import (
     PAGE_SIZE_CHOICES,
     SORT_CHOICES,
     CurrencyForm,
-    EmailAuthenticationForm,
     parse_list_query,
 )
 from seatwise.web.shop import (
@@ -229,13 +227,3 @@ def set_currency(request):
     ):
         target = resolve_url("web:home")
     return HttpResponseRedirect(target)
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "web/login.html"
-    authentication_form = EmailAuthenticationForm
-    redirect_authenticated_user = True
-
-
-class LogoutView(auth_views.LogoutView):
-    pass

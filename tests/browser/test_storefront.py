@@ -167,12 +167,15 @@ def test_search_by_sku_finds_the_product(live_server, desktop, shop):
 
 
 def test_signed_in_customer_sees_its_own_price(live_server, desktop, shop):
+    from seatwise.identity.services import user_email_mark_verified
     from seatwise.tenancy.tests.factories import make_member, make_user
 
-    make_member(shop.customer, user=make_user("olga@example.test", "s3cret-Passw0rd"))
+    user = make_user("olga@example.test", "s3cret-Passw0rd")
+    make_member(shop.customer, user=user)
+    user_email_mark_verified(user=user)
     page = desktop
     page.goto(live_server.url + "/accounts/login/?next=/p/aad-premium/")
-    page.get_by_label("E-mail address").fill("olga@example.test")
+    page.get_by_label("Email").fill("olga@example.test")
     page.get_by_label("Password").fill("s3cret-Passw0rd")
     page.get_by_role("button", name="Log in").click()
 

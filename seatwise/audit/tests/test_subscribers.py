@@ -6,6 +6,7 @@ import pytest
 
 from seatwise.audit.models import AuditEvent
 from seatwise.core import events
+from seatwise.identity.services import user_email_mark_verified
 from seatwise.tenancy.apikeys import EVENT_CREATED
 from seatwise.tenancy.enums import Role
 from seatwise.tenancy.services import api_key_authenticate, api_key_create, api_key_revoke
@@ -109,9 +110,10 @@ def test_account_events_land_in_every_organization_of_the_user(
 
 def test_sign_in_and_sign_out_are_recorded(client, tree):
     user = make_member(tree["customer"], Role.OWNER)
+    user_email_mark_verified(user=user)  # allauth signs in verified addresses only
     response = client.post(
         "/accounts/login/",
-        {"username": user.email, "password": PASSWORD},
+        {"login": user.email, "password": PASSWORD},
         REMOTE_ADDR="198.51.100.20",
         HTTP_USER_AGENT="Chromium",
     )
@@ -127,8 +129,8 @@ def test_sign_in_and_sign_out_are_recorded(client, tree):
 
 def test_a_failed_sign_in_is_recorded_without_an_actor_and_without_the_password(client, tree):
     user = make_member(tree["customer"], Role.OWNER)
-    client.post("/accounts/login/", {"username": user.email.upper(), "password": "wrong-pass"})
-    client.post("/accounts/login/", {"username": "nobody@example.test", "password": "x"})
+    client.post("/accounts/login/", {"login": user.email.upper(), "password": "wrong-pass"})
+    client.post("/accounts/login/", {"login": "nobody@example.test", "password": "x"})
     assert _entries() == [("Acme", None, None, "sign_in_failed", {"email": user.email})]
     assert "wrong-pass" not in repr(list(AuditEvent.objects.values()))
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
@@ -183,6 +184,24 @@ def test_the_admin_is_a_superuser_and_every_demo_user_signs_in_with_the_demo_pas
         assert user.check_password(DEMO_PASSWORD), user.email
         assert user.given_name and user.surname and user.display_name
     assert User.objects.filter(is_superuser=True).count() == 1
+
+
+def test_every_demo_user_has_a_verified_primary_email_and_signs_in_through_allauth(
+    first_output, client
+):
+    addresses = set(
+        EmailAddress.objects.filter(verified=True, primary=True).values_list("user__email", "email")
+    )
+
+    assert addresses == {(email, email) for email in User.objects.values_list("email", flat=True)}
+    response = client.post(
+        "/accounts/login/", {"login": "owner@karpaty-logistics.example", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.session["_auth_user_id"] == str(
+        User.objects.get(email="owner@karpaty-logistics.example").pk
+    )
 
 
 def test_every_organization_has_an_owner_and_other_roles_exist(first_output):

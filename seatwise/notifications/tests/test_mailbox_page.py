@@ -84,6 +84,17 @@ def test_a_code_read_aloud_is_picked_out(mailbox):
     assert entry.codes == ["482913"]
 
 
+def test_an_allauth_code_is_picked_out_and_a_port_number_is_not(mailbox):
+    email_deliver(
+        to="olga@example.test",
+        subject="[Seatwise] Password Reset Code",
+        text="Your password reset code is listed below.\n\nPDSZ-CFJV\n\n"
+        "Thank you for using 127.0.0.1:8765!\n127.0.0.1:8765",
+    )
+    (entry,) = mailbox_list()
+    assert entry.codes == ["PDSZ-CFJV"]
+
+
 def test_several_messages_in_one_log_file_are_all_read(mailbox):
     folder = mailbox / "email"
     folder.mkdir(parents=True)

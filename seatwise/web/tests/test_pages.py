@@ -185,60 +185,6 @@ def test_offers_not_for_academic_only_carry_no_eligibility_badge(client, shop):
     assert "Nonprofit only" not in body
 
 
-def test_login_page_renders_an_email_and_password_form(client, shop):
-    response = client.get("/accounts/login/")
-
-    assert response.status_code == 200
-    body = text(response)
-    assert 'type="email" name="username"' in body
-    assert 'type="password" name="password"' in body
-    assert "Log in to Seatwise" in body
-
-
-def test_signing_in_with_email_and_password_shows_the_user_and_log_out(client, shop):
-    from seatwise.tenancy.tests.factories import make_member, make_user
-
-    user = make_user("olga@example.test", given_name="Olga", surname="Sikur")
-    make_member(shop.customer, user=user)
-
-    response = client.post(
-        "/accounts/login/", {"username": "olga@example.test", "password": "Passw0rd!x"}
-    )
-
-    assert response.status_code == 302
-    assert response["Location"] == "/"
-    body = text(client.get("/"))
-    assert "Olga Sikur" in body
-    assert "Log out" in body
-    assert "Buying for Fabrikam School" in body
-
-
-def test_wrong_password_keeps_the_visitor_on_the_login_page_with_a_message(client, shop):
-    from seatwise.tenancy.tests.factories import make_user
-
-    make_user("olga@example.test")
-
-    response = client.post(
-        "/accounts/login/", {"username": "olga@example.test", "password": "wrong"}
-    )
-
-    assert response.status_code == 200
-    assert "Please enter a correct e-mail address and password." in text(response)
-    assert "_auth_user_id" not in client.session
-
-
-def test_logging_out_by_post_returns_home_as_a_visitor(client, shop, customer_user):
-    client.force_login(customer_user)
-
-    response = client.post("/accounts/logout/")
-
-    assert response.status_code == 302
-    assert response["Location"] == "/"
-    body = text(client.get("/"))
-    assert "Log in" in body
-    assert "Log out" not in body
-
-
 def test_footer_names_the_kind_of_price_and_currency(client, shop):
     body = text(client.get("/"))
 
