@@ -1,6 +1,6 @@
 from django.urls import path
 
-from seatwise.web import views
+from seatwise.web import account_views, views
 
 app_name = "web"
 
@@ -11,4 +11,10 @@ urlpatterns = [
     path("p/<slug:slug>/", views.product_detail, name="product"),
     path("search/", views.search, name="search"),
     path("currency/", views.set_currency, name="set_currency"),
+    path("account/api-keys/", account_views.api_keys, name="api_keys"),
+    path(
+        "account/api-keys/<int:pk>/revoke/",
+        account_views.api_key_revoke_view,
+        name="api_key_revoke",
+    ),
 ]
