@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "django_countries",
     "phonenumber_field",
     "django_htmx",
@@ -53,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -113,6 +115,8 @@ SESSION_COOKIE_AGE = 8 * 3600
 SESSION_SAVE_EVERY_REQUEST = True
 
 # django-allauth: accounts, e-mail verification, password reset and the second factor.
+# Users see their sessions (device, address, last seen) and can end the others.
+USERSESSIONS_TRACK_ACTIVITY = True
 # Its e-mails go through Django's e-mail backend (the local mailbox by default).
 ACCOUNT_ADAPTER = "seatwise.identity.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

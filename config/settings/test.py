@@ -12,3 +12,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Session activity tracking writes at most once a minute and would blur query counts;
+# the sessions tests switch it on.
+USERSESSIONS_TRACK_ACTIVITY = False
