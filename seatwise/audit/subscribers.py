@@ -13,7 +13,9 @@ Two sources:
     becomes the entry's details (so it must hold no secrets):
     ``tenancy.api_key_created`` / ``tenancy.api_key_revoked`` / ``tenancy.api_key_used_first``,
     ``tenancy.membership_added`` / ``tenancy.membership_role_changed`` /
-    ``tenancy.membership_removed``;
+    ``tenancy.membership_removed``, ``tenancy.invitation_sent`` /
+    ``tenancy.invitation_accepted`` / ``tenancy.invitation_declined`` (details: the
+    invitation's id, e-mail and role; never its token);
   - account events, ``payload["user_id"]`` required (recorded in each of that user's
     organizations), ``actor_id`` optional (defaults to the user; None for an anonymous
     attempt), ``ip`` / ``user_agent`` optional, the rest is details:
@@ -43,6 +45,9 @@ ORGANIZATION_EVENTS: dict[str, E] = {
     "tenancy.membership_added": E.MEMBERSHIP_ADDED,
     "tenancy.membership_role_changed": E.ROLE_CHANGED,
     "tenancy.membership_removed": E.MEMBERSHIP_REMOVED,
+    "tenancy.invitation_sent": E.INVITATION_SENT,
+    "tenancy.invitation_accepted": E.INVITATION_ACCEPTED,
+    "tenancy.invitation_declined": E.INVITATION_DECLINED,
 }
 
 ACCOUNT_EVENTS: dict[str, E] = {

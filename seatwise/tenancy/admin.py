@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from seatwise.core.admin import BumpsCacheAdmin
-from seatwise.tenancy.models import ApiKey, Membership, Organization
+from seatwise.tenancy.models import ApiKey, Invitation, Membership, Organization
 from seatwise.tenancy.services import api_key_revoke_by_staff
 
 
@@ -105,3 +105,39 @@ class ApiKeyAdmin(admin.ModelAdmin):
             ngettext("Revoked %d key.", "Revoked %d keys.", count) % count,
             messages.SUCCESS,
         )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are sent from the Users page (the token travels only in the
+    e-mail) and accepted or declined by their invitees."""
+
+    list_display = ("email", "organization", "role", "invited_by", "created_at", "expires_at")
+    list_filter = (
+        "role",
+        ("accepted_at", admin.EmptyFieldListFilter),
+        ("declined_at", admin.EmptyFieldListFilter),
+    )
+    search_fields = ("email", "organization__name", "invited_by__email")
+    list_select_related = ("organization", "invited_by")
+    readonly_fields = (
+        "organization",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "declined_at",
+        "accepted_by",
+    )
+    exclude = ("token_hash",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

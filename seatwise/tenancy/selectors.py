@@ -8,10 +8,13 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
+from seatwise.core import clock
+from seatwise.tenancy import invitations
 from seatwise.tenancy.apikeys import ApiKeyNotFound
-from seatwise.tenancy.enums import ALL_ROLES, OrganizationKind, Role
+from seatwise.tenancy.enums import ALL_ROLES, MANAGING_ROLES, OrganizationKind, Role
 from seatwise.tenancy.exceptions import OrganizationNotFound, RoleRequired
-from seatwise.tenancy.models import ApiKey, Membership, Organization
+from seatwise.tenancy.invitations import InvitationNotFound
+from seatwise.tenancy.models import ApiKey, Invitation, Membership, Organization
 
 
 def organization_visible_q(organization: Organization, prefix: str = "") -> Q:
@@ -197,3 +200,61 @@ def access_api_key(*, user, organization: Organization, pk: object) -> ApiKey:
         return keys.get(pk=pk)
     except (ApiKey.DoesNotExist, ValueError, TypeError):
         raise ApiKeyNotFound("API key not found.") from None
+
+
+# --- Members and invitations --------------------------------------------------------------
+
+
+def _require_member(*, user, organization: Organization, roles=ALL_ROLES) -> str:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise OrganizationNotFound("Organization not found.")
+    return require_role(user=user, organization=organization, roles=roles)
+
+
+def can_invite(*, user, organization: Organization) -> bool:
+    """True when ``user`` may invite people into ``organization`` (and the ones below it)."""
+    try:
+        _require_member(user=user, organization=organization, roles=MANAGING_ROLES)
+    except (RoleRequired, OrganizationNotFound):
+        return False
+    return True
+
+
+def member_list(*, user, organization: Organization) -> QuerySet[Membership]:
+    """The members of ``organization``, for anyone with a role in it (or above it)."""
+    _require_member(user=user, organization=organization)
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("user__email")
+    )
+
+
+def invitation_pending_list(*, user, organization: Organization) -> QuerySet[Invitation]:
+    """Pending invitations into ``organization`` and the organizations below it."""
+    _require_member(user=user, organization=organization)
+    return (
+        Invitation.objects.filter(
+            organization_visible_q(organization, prefix="organization__"),
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            expires_at__gt=clock.now(),
+        )
+        .select_related("organization", "invited_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def invitation_get_by_token(*, token: object) -> Invitation:
+    """The pending invitation ``token`` opens, or ``InvitationNotFound`` (one message for an
+    unknown, expired, accepted or declined invitation)."""
+    if not isinstance(token, str) or not token or len(token) > invitations.MAX_TOKEN_LENGTH:
+        raise InvitationNotFound(invitations.NOT_FOUND_MESSAGE)
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(token_hash=invitations.hash_token(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_pending_at(clock.now()):
+        raise InvitationNotFound(invitations.NOT_FOUND_MESSAGE)
+    return invitation

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
@@ -13,12 +14,13 @@ from seatwise.core.cache import CATALOG, generation_bump
 from seatwise.core.errors import ConflictError, PermissionDeniedError, ValidationError
 from seatwise.core.events import publish_after_commit
 from seatwise.core.text import slug_from
-from seatwise.tenancy import apikeys
+from seatwise.tenancy import apikeys, invitations
 from seatwise.tenancy.apikeys import API_KEY_ROLES, ApiCaller, ApiKeyNotFound
-from seatwise.tenancy.enums import ALLOWED_PARENTS, OrganizationKind, Role
+from seatwise.tenancy.enums import ALLOWED_PARENTS, MANAGING_ROLES, OrganizationKind, Role
 from seatwise.tenancy.exceptions import InvalidOrganizationTree, OrganizationNotFound, RoleRequired
-from seatwise.tenancy.models import ApiKey, Membership, Organization
-from seatwise.tenancy.selectors import access_api_key
+from seatwise.tenancy.invitations import AlreadyMember, InvitationEmailMismatch, InvitationNotFound
+from seatwise.tenancy.models import ApiKey, Invitation, Membership, Organization
+from seatwise.tenancy.selectors import access_api_key, require_role
 
 _PROFILE_FIELDS = (
     "legal_name",
@@ -295,3 +297,122 @@ def api_key_authenticate(
             pk=key.pk, last_used_at__lte=now - apikeys.LAST_USED_RESOLUTION
         ).update(last_used_at=now)
     return ApiCaller(user=key.user, organization=key.organization)
+
+
+# --- Invitations (rules in ``seatwise.tenancy.invitations``) -------------------------------
+
+
+def _invitation_payload(*, invitation: Invitation, actor_id: int | None) -> dict:
+    return {
+        "organization_id": invitation.organization_id,
+        "actor_id": actor_id,
+        "invitation_id": invitation.pk,
+        "email": invitation.email,
+        "role": str(invitation.role),
+    }
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor, organization: Organization, email: str, role: str
+) -> tuple[Invitation, str]:
+    """Invite ``email`` into ``organization`` with ``role``; return the invitation and its
+    token (never stored: it goes into the e-mail's link, sent by the caller).
+
+    ``actor`` must be an owner or account manager of ``organization`` or of an organization
+    above it; anyone else outside the tree gets ``OrganizationNotFound``. A pending invitation
+    of the same address into the same organization is replaced (it expires now). An address
+    that already belongs to a member is refused."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise OrganizationNotFound("Organization not found.")
+    require_role(user=actor, organization=organization, roles=MANAGING_ROLES)
+    email = invitations.normalize_email(email)
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        raise ValidationError("Enter a valid e-mail address.", details={"field": "email"}) from None
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ValidationError("Choose a role.", details={"field": "role"}) from None
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise AlreadyMember(
+            "This person is already a member of the organization.", details={"field": "email"}
+        )
+    now = clock.now()
+    Invitation.objects.filter(
+        organization=organization,
+        email=email,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        expires_at__gt=now,
+    ).update(expires_at=now)
+    token = invitations.generate_token()
+    invitation = Invitation.objects.create(
+        organization=organization,
+        email=email,
+        role=role,
+        invited_by=actor,
+        token_hash=invitations.hash_token(token),
+        created_at=now,
+        expires_at=now + invitations.VALID_FOR,
+    )
+    publish_after_commit(
+        invitations.EVENT_SENT, **_invitation_payload(invitation=invitation, actor_id=actor.pk)
+    )
+    return invitation, token
+
+
+def _pending_locked(*, token: object) -> Invitation:
+    """The pending invitation ``token`` opens, locked for this transaction."""
+    if not isinstance(token, str) or not token or len(token) > invitations.MAX_TOKEN_LENGTH:
+        raise InvitationNotFound(invitations.NOT_FOUND_MESSAGE)
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(token_hash=invitations.hash_token(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_pending_at(clock.now()):
+        raise InvitationNotFound(invitations.NOT_FOUND_MESSAGE)
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user) -> Membership:
+    """Accept the invitation ``token`` opens as ``user``, who must be signed in with the
+    invited address: ``user`` becomes a member with the invited role. Anyone else is refused
+    and nothing changes."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise InvitationEmailMismatch("Sign in with the invited e-mail address to accept.")
+    invitation = _pending_locked(token=token)
+    if invitations.normalize_email(user.email) != invitation.email:
+        raise InvitationEmailMismatch(
+            "This invitation was sent to another e-mail address.",
+            details={"email": invitation.email},
+        )
+    membership = membership_set(
+        organization=invitation.organization,
+        user=user,
+        role=invitation.role,
+        actor=invitation.invited_by,
+    )
+    invitation.accepted_at = clock.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    publish_after_commit(
+        invitations.EVENT_ACCEPTED, **_invitation_payload(invitation=invitation, actor_id=user.pk)
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_decline(*, token: str, user=None) -> Invitation:
+    """Decline the invitation ``token`` opens (no sign-in needed: the link is the proof)."""
+    invitation = _pending_locked(token=token)
+    invitation.declined_at = clock.now()
+    invitation.save(update_fields=["declined_at"])
+    actor_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+    publish_after_commit(
+        invitations.EVENT_DECLINED, **_invitation_payload(invitation=invitation, actor_id=actor_id)
+    )
+    return invitation

@@ -108,3 +108,19 @@ class CurrencyForm(forms.Form):
                 params={"code": code, "choices": ", ".join(allowed)},
             )
         return code
+
+
+class InvitationForm(forms.Form):
+    """The Users page's invite form: shape only. Whether the organization may be invited
+    into, and by whom, is decided by ``tenancy``."""
+
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"))
+    organization = forms.TypedChoiceField(label=_("Organization"), coerce=int)
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        from seatwise.tenancy.enums import Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = Role.choices
+        self.fields["organization"].choices = [(o.pk, o.name) for o in organizations]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from seatwise.web import account_views, views
+from seatwise.web import account_views, organization_views, views
 
 app_name = "web"
 
@@ -17,4 +17,6 @@ urlpatterns = [
         account_views.api_key_revoke_view,
         name="api_key_revoke",
     ),
+    path("organizations/users/", organization_views.organization_users, name="organization_users"),
+    path("invitations/<str:token>/", organization_views.invitation, name="invitation"),
 ]

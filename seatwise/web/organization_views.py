@@ -1,0 +1,204 @@
+"""My account → Users (members and invitations of the acting organization) and the page an
+invitation's link opens. Thin views over ``tenancy`` services and selectors; the e-mail goes
+out through ``notifications``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from seatwise.core.errors import ApplicationError
+from seatwise.identity.adapters import INVITATION_EMAIL_SESSION_KEY
+from seatwise.notifications.services import notification_send
+from seatwise.tenancy import invitations
+from seatwise.tenancy.enums import MANAGING_ROLES, Role
+from seatwise.tenancy.exceptions import OrganizationNotFound
+from seatwise.tenancy.selectors import (
+    access_organization,
+    can_invite,
+    invitation_get_by_token,
+    invitation_pending_list,
+    member_list,
+    organization_visible_list,
+    require_role,
+)
+from seatwise.tenancy.services import invitation_accept, invitation_create, invitation_decline
+from seatwise.web.forms import InvitationForm
+from seatwise.web.shop import ORGANIZATION_SESSION_KEY, shop_for
+
+PENDING_INVITATION_SESSION_KEY = "invitation_token"
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "role_required": _("Your role in this organization does not allow inviting users."),
+        "organization_not_found": _("You do not act for an organization yet."),
+        "invitation_not_found": _(
+            "This invitation does not exist, has expired or has already been used."
+        ),
+        "already_member": _("This person is already a member of the organization."),
+        "invitation_email_mismatch": _("This invitation was sent to another e-mail address."),
+    }
+
+
+def _error(request, exc: ApplicationError):
+    template = {403: "403.html", 404: "404.html"}.get(exc.status, "400.html")
+    return render(
+        request,
+        template,
+        {"message": _messages().get(exc.code, exc.message), "code": exc.code},
+        status=exc.status,
+    )
+
+
+def _users_page(request, organization, *, form=None, status=200):
+    may_invite = can_invite(user=request.user, organization=organization)
+    if may_invite and form is None:
+        form = InvitationForm(
+            organizations=organization_visible_list(organization=organization),
+            initial={"organization": organization.pk, "role": Role.READ_ONLY},
+        )
+    return render(
+        request,
+        "web/account/users.html",
+        {
+            "organization": organization,
+            "members": list(member_list(user=request.user, organization=organization)),
+            "invitations": list(
+                invitation_pending_list(user=request.user, organization=organization)
+            ),
+            "form": form if may_invite else None,
+        },
+        status=status,
+    )
+
+
+def _send_invitation(request, *, invitation, token: str) -> None:
+    notification_send(
+        event="tenancy.invitation",
+        to_email=invitation.email,
+        context={
+            "inviter_name": request.user.get_full_name() or request.user.email,
+            "organization_name": invitation.organization.name,
+            "role": str(Role(invitation.role).label),
+            "accept_url": request.build_absolute_uri(reverse("web:invitation", args=[token])),
+            "expires_days": invitations.VALID_FOR_DAYS,
+        },
+        language=request.LANGUAGE_CODE,
+        organization_id=invitation.organization_id,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_users(request):
+    organization = shop_for(request).viewer
+    try:
+        if organization is None:
+            raise OrganizationNotFound("No organization.")
+        if request.method != "POST":
+            return _users_page(request, organization)
+        require_role(user=request.user, organization=organization, roles=MANAGING_ROLES)
+        form = InvitationForm(
+            request.POST, organizations=organization_visible_list(organization=organization)
+        )
+        if not form.is_valid():
+            return _users_page(request, organization, form=form, status=400)
+        target = access_organization(
+            user=request.user, organization=organization, pk=form.cleaned_data["organization"]
+        )
+        try:
+            with transaction.atomic():
+                invitation, token = invitation_create(
+                    actor=request.user,
+                    organization=target,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                )
+                _send_invitation(request, invitation=invitation, token=token)
+        except ApplicationError as exc:
+            if exc.status != 400:
+                raise
+            form.add_error(exc.details.get("field") or None, _messages().get(exc.code, exc.message))
+            return _users_page(request, organization, form=form, status=400)
+        messages.success(
+            request,
+            _("Invitation sent to %(email)s.") % {"email": invitation.email},
+        )
+        return redirect("web:organization_users")
+    except ApplicationError as exc:
+        return _error(request, exc)
+
+
+def _forget_invitation(request) -> None:
+    request.session.pop(INVITATION_EMAIL_SESSION_KEY, None)
+    request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token: str):
+    try:
+        found = invitation_get_by_token(token=token)
+    except ApplicationError as exc:
+        return _error(request, exc)
+    user = request.user
+    here = reverse("web:invitation", args=[token])
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "decline":
+            try:
+                invitation_decline(token=token, user=user)
+            except ApplicationError as exc:
+                return _error(request, exc)
+            _forget_invitation(request)
+            messages.info(request, _("You declined the invitation."))
+            return redirect("web:home")
+        if action == "accept":
+            if not user.is_authenticated:
+                return redirect(f"{reverse('account_login')}?{urlencode({'next': here})}")
+            try:
+                membership = invitation_accept(token=token, user=user)
+            except ApplicationError as exc:
+                if exc.status != 403:
+                    return _error(request, exc)
+                return _invitation_page(request, found, token=token, refused=True, status=403)
+            _forget_invitation(request)
+            request.session[ORGANIZATION_SESSION_KEY] = membership.organization_id
+            messages.success(
+                request,
+                _("Welcome to %(organization)s.") % {"organization": found.organization.name},
+            )
+            return redirect("web:home")
+    if not user.is_authenticated:
+        # Opens sign-up for the invited address only (see ``identity.adapters``).
+        request.session[INVITATION_EMAIL_SESSION_KEY] = found.email
+        request.session[PENDING_INVITATION_SESSION_KEY] = token
+    return _invitation_page(request, found, token=token)
+
+
+def _invitation_page(request, found, *, token: str, refused: bool = False, status: int = 200):
+    user = request.user
+    here = reverse("web:invitation", args=[token])
+    matches = user.is_authenticated and (invitations.normalize_email(user.email) == found.email)
+    response = render(
+        request,
+        "web/account/invitation.html",
+        {
+            "invitation": found,
+            "role_label": Role(found.role).label,
+            "inviter": found.invited_by.get_full_name() or found.invited_by.email,
+            "matches": matches,
+            "refused": refused,
+            "next_query": urlencode({"next": here}),
+        },
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "same-origin"  # the token never leaves the site
+    return response
