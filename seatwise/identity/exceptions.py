@@ -14,3 +14,18 @@ class CodeAttemptsExhausted(ValidationError):
 class RateLimited(ApplicationError):
     code = "rate_limited"
     status = 429
+
+
+class ProfileInvalid(ValidationError):
+    """One or more name fields break the rules; ``details["fields"]`` maps each to its
+    message."""
+
+    code = "profile_invalid"
+
+
+class PhoneInvalid(ValidationError):
+    code = "phone_invalid"
+
+
+class PhoneUnchanged(ValidationError):
+    code = "phone_unchanged"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from seatwise.web import account_views, organization_views, views
+from seatwise.web import account_views, customer_info_views, organization_views, views
 
 app_name = "web"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("p/<slug:slug>/", views.product_detail, name="product"),
     path("search/", views.search, name="search"),
     path("currency/", views.set_currency, name="set_currency"),
+    path("account/info/", customer_info_views.customer_info, name="customer_info"),
     path("account/api-keys/", account_views.api_keys, name="api_keys"),
     path(
         "account/api-keys/<int:pk>/revoke/",
