@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After sessions, auth, allauth and htmx: sends users with pending terms to accept them.
+    "seatwise.web.middleware.TermsAcceptanceMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -15,7 +15,9 @@ Two sources:
     ``tenancy.membership_added`` / ``tenancy.membership_role_changed`` /
     ``tenancy.membership_removed``, ``tenancy.invitation_sent`` /
     ``tenancy.invitation_accepted`` / ``tenancy.invitation_declined`` (details: the
-    invitation's id, e-mail and role; never its token);
+    invitation's id, e-mail and role; never its token), ``tenancy.terms_changed`` (a
+    settings change: require_terms and version) / ``tenancy.terms_accepted`` (in the
+    terms owner's log: the user and the version accepted);
   - account events, ``payload["user_id"]`` required (recorded in each of that user's
     organizations), ``actor_id`` optional (defaults to the user; None for an anonymous
     attempt), ``ip`` / ``user_agent`` optional, the rest is details:
@@ -48,6 +50,8 @@ ORGANIZATION_EVENTS: dict[str, E] = {
     "tenancy.invitation_sent": E.INVITATION_SENT,
     "tenancy.invitation_accepted": E.INVITATION_ACCEPTED,
     "tenancy.invitation_declined": E.INVITATION_DECLINED,
+    "tenancy.terms_changed": E.SETTINGS_CHANGED,
+    "tenancy.terms_accepted": E.TERMS_ACCEPTED,
 }
 
 ACCOUNT_EVENTS: dict[str, E] = {

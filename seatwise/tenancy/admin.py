@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from seatwise.core.admin import BumpsCacheAdmin
-from seatwise.tenancy.models import ApiKey, Invitation, Membership, Organization
+from seatwise.tenancy.models import (
+    ApiKey,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationTerms,
+    TermsAcceptance,
+)
 from seatwise.tenancy.services import api_key_revoke_by_staff
 
 
@@ -132,6 +139,46 @@ class InvitationAdmin(admin.ModelAdmin):
         "accepted_by",
     )
     exclude = ("token_hash",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrganizationTerms)
+class OrganizationTermsAdmin(admin.ModelAdmin):
+    """Read-only: owners and account managers set their terms on their Settings page (the
+    service bumps the version when the text changes)."""
+
+    list_display = ("organization", "require_terms", "version", "updated_at")
+    list_filter = ("require_terms",)
+    search_fields = ("organization__name",)
+    list_select_related = ("organization",)
+    readonly_fields = ("organization", "require_terms", "text", "version", "updated_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TermsAcceptance)
+class TermsAcceptanceAdmin(admin.ModelAdmin):
+    """Read-only: a record of who accepted which version, kept as evidence."""
+
+    list_display = ("user", "organization", "version", "accepted_at", "ip")
+    search_fields = ("user__email", "organization__name")
+    list_select_related = ("user", "organization")
+    readonly_fields = ("organization", "user", "version", "accepted_at", "ip")
 
     def has_add_permission(self, request):
         return False

@@ -11,3 +11,15 @@ class RoleRequired(PermissionDeniedError):
 
 class InvalidOrganizationTree(ValidationError):
     code = "invalid_organization_tree"
+
+
+class TermsTextRequired(ValidationError):
+    code = "terms_text_required"
+
+
+class TermsNotFound(NotFoundError):
+    code = "terms_not_found"
+
+
+class TermsChanged(ValidationError):
+    code = "terms_changed"

@@ -200,3 +200,63 @@ class Invitation(models.Model):
 
     def is_pending_at(self, moment) -> bool:
         return self.accepted_at is None and self.declined_at is None and self.expires_at > moment
+
+
+class OrganizationTerms(models.Model):
+    """The terms and conditions a reseller (or the provider, for its direct customers) asks
+    its users to accept. ``organization`` is the *owner* of the terms. ``version`` goes up
+    each time the text changes, so everyone accepts again (see ``services.terms_set``)."""
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="terms",
+        db_index=True,
+    )
+    require_terms = models.BooleanField(_("require acceptance"), default=False)
+    text = models.TextField(_("text"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated"))
+
+    class Meta:
+        verbose_name = _("terms and conditions")
+        verbose_name_plural = _("terms and conditions")
+
+    def __str__(self) -> str:
+        return f"{self.organization} v{self.version}"
+
+
+class TermsAcceptance(models.Model):
+    """One user's acceptance of one version of an organization's terms. Rows are kept."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="terms_acceptances",
+        db_index=True,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="terms_acceptances",
+    )
+    version = models.PositiveIntegerField(_("version"))
+    accepted_at = models.DateTimeField(_("accepted"))
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("terms acceptance")
+        verbose_name_plural = _("terms acceptances")
+        ordering = ("-accepted_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user", "version"],
+                name="terms_acceptance_unique_version_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} accepted {self.organization} v{self.version}"

@@ -14,7 +14,14 @@ from seatwise.tenancy.apikeys import ApiKeyNotFound
 from seatwise.tenancy.enums import ALL_ROLES, MANAGING_ROLES, OrganizationKind, Role
 from seatwise.tenancy.exceptions import OrganizationNotFound, RoleRequired
 from seatwise.tenancy.invitations import InvitationNotFound
-from seatwise.tenancy.models import ApiKey, Invitation, Membership, Organization
+from seatwise.tenancy.models import (
+    ApiKey,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationTerms,
+    TermsAcceptance,
+)
 
 
 def organization_visible_q(organization: Organization, prefix: str = "") -> Q:
@@ -258,3 +265,65 @@ def invitation_get_by_token(*, token: object) -> Invitation:
     if invitation is None or not invitation.is_pending_at(clock.now()):
         raise InvitationNotFound(invitations.NOT_FOUND_MESSAGE)
     return invitation
+
+
+# --- Terms and conditions -----------------------------------------------------------------
+
+
+def terms_owner(*, organization: Organization) -> Organization | None:
+    """Whose terms apply to users acting for ``organization``: its reseller (itself for a
+    reseller), or the provider for a direct customer; None for a provider."""
+    reseller = organization_reseller(organization=organization)
+    if reseller is not None:
+        return reseller
+    if organization.kind == OrganizationKind.CUSTOMER:
+        return organization_provider(organization=organization)
+    return None
+
+
+def can_manage_terms(*, user, organization: Organization | None) -> bool:
+    """True when ``user`` may set the terms of ``organization`` (a reseller or provider)."""
+    if organization is None or organization.kind == OrganizationKind.CUSTOMER:
+        return False
+    return can_invite(user=user, organization=organization)
+
+
+def terms_get(*, user, organization: Organization) -> OrganizationTerms | None:
+    """The terms ``organization`` (a reseller or provider) has set, for its owners and
+    account managers; None when it has set none yet. Raises ``OrganizationNotFound`` for a
+    customer and ``RoleRequired`` for a member without a managing role."""
+    if organization.kind == OrganizationKind.CUSTOMER:
+        raise OrganizationNotFound("Organization not found.")
+    _require_member(user=user, organization=organization, roles=MANAGING_ROLES)
+    return OrganizationTerms.objects.filter(organization=organization).first()
+
+
+def terms_pending(*, user, organization: Organization | None) -> OrganizationTerms | None:
+    """The terms ``user`` must still accept before acting for ``organization``, or None.
+
+    The owner of the terms is ``terms_owner``; nothing is pending when it does not require
+    terms, when the user already accepted the current version, or when the user is staff of
+    the owner itself (or of an organization above it). One query when no terms are required.
+    """
+    if organization is None or user is None or not getattr(user, "is_authenticated", False):
+        return None
+    owner = terms_owner(organization=organization)
+    if owner is None:
+        return None
+    terms = (
+        OrganizationTerms.objects.filter(organization=owner, require_terms=True)
+        .exclude(text="")
+        .select_related("organization")
+        .first()
+    )
+    if terms is None:
+        return None
+    staff = Membership.objects.filter(user=user).filter(
+        Q(organization_id=owner.pk) | Q(organization_id=owner.parent_id or 0)
+    )
+    if staff.exists():
+        return None
+    accepted = TermsAcceptance.objects.filter(
+        organization=owner, user=user, version=terms.version
+    ).exists()
+    return None if accepted else terms

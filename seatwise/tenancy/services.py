@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -17,9 +18,23 @@ from seatwise.core.text import slug_from
 from seatwise.tenancy import apikeys, invitations
 from seatwise.tenancy.apikeys import API_KEY_ROLES, ApiCaller, ApiKeyNotFound
 from seatwise.tenancy.enums import ALLOWED_PARENTS, MANAGING_ROLES, OrganizationKind, Role
-from seatwise.tenancy.exceptions import InvalidOrganizationTree, OrganizationNotFound, RoleRequired
+from seatwise.tenancy.exceptions import (
+    InvalidOrganizationTree,
+    OrganizationNotFound,
+    RoleRequired,
+    TermsChanged,
+    TermsNotFound,
+    TermsTextRequired,
+)
 from seatwise.tenancy.invitations import AlreadyMember, InvitationEmailMismatch, InvitationNotFound
-from seatwise.tenancy.models import ApiKey, Invitation, Membership, Organization
+from seatwise.tenancy.models import (
+    ApiKey,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationTerms,
+    TermsAcceptance,
+)
 from seatwise.tenancy.selectors import access_api_key, require_role
 
 _PROFILE_FIELDS = (
@@ -416,3 +431,101 @@ def invitation_decline(*, token: str, user=None) -> Invitation:
         invitations.EVENT_DECLINED, **_invitation_payload(invitation=invitation, actor_id=actor_id)
     )
     return invitation
+
+
+# --- Terms and conditions -----------------------------------------------------------------
+
+TERMS_TEXT_MAX_LENGTH = 100_000
+EVENT_TERMS_CHANGED = "tenancy.terms_changed"
+EVENT_TERMS_ACCEPTED = "tenancy.terms_accepted"
+
+
+@transaction.atomic
+def terms_set(
+    *, actor, organization: Organization, require_terms: bool, text: str
+) -> OrganizationTerms:
+    """Set the terms and conditions of ``organization`` (a reseller or the provider), for
+    its owners and account managers. Changing the text raises the version, so every user
+    accepts again; requiring terms without a text is refused and nothing changes."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise OrganizationNotFound("Organization not found.")
+    if organization.kind == OrganizationKind.CUSTOMER:
+        raise OrganizationNotFound("Organization not found.")
+    require_role(user=actor, organization=organization, roles=MANAGING_ROLES)
+    text = (text or "").replace("\r\n", "\n").strip()
+    if len(text) > TERMS_TEXT_MAX_LENGTH:
+        raise ValidationError(
+            f"The terms may have at most {TERMS_TEXT_MAX_LENGTH} characters.",
+            details={"field": "text"},
+        )
+    if require_terms and not text:
+        raise TermsTextRequired(
+            "Write the terms and conditions before requiring them.", details={"field": "text"}
+        )
+    terms = OrganizationTerms.objects.select_for_update().filter(organization=organization).first()
+    now = clock.now()
+    if terms is None:
+        terms = OrganizationTerms.objects.create(
+            organization=organization,
+            require_terms=bool(require_terms),
+            text=text,
+            version=1,
+            updated_at=now,
+        )
+    elif terms.require_terms == bool(require_terms) and terms.text == text:
+        return terms  # nothing changed: no new version, no audit entry
+    else:
+        if terms.text != text:
+            terms.version += 1
+        terms.require_terms = bool(require_terms)
+        terms.text = text
+        terms.updated_at = now
+        terms.save(update_fields=["require_terms", "text", "version", "updated_at"])
+    publish_after_commit(
+        EVENT_TERMS_CHANGED,
+        organization_id=organization.pk,
+        actor_id=actor.pk,
+        setting="terms",
+        require_terms=terms.require_terms,
+        version=terms.version,
+    )
+    return terms
+
+
+@transaction.atomic
+def terms_accept(
+    *, user, organization: Organization, version: int, ip: str | None = None
+) -> TermsAcceptance:
+    """Record that ``user`` accepts version ``version`` of the terms ``organization`` (their
+    owner) has set. Accepting twice records once; a version that is no longer current is
+    refused (the text changed meanwhile: read it again)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise TermsNotFound("Terms not found.")
+    terms = OrganizationTerms.objects.filter(organization=organization).first()
+    if terms is None:
+        raise TermsNotFound("Terms not found.")
+    try:
+        ip = str(ipaddress.ip_address(ip)) if ip else None
+    except ValueError:
+        ip = None
+    if terms.version != version:
+        raise TermsChanged(
+            "The terms and conditions have changed; read them again.",
+            details={"version": terms.version},
+        )
+    acceptance, created = TermsAcceptance.objects.get_or_create(
+        organization=organization,
+        user=user,
+        version=version,
+        defaults={"accepted_at": clock.now(), "ip": ip},
+    )
+    if created:
+        publish_after_commit(
+            EVENT_TERMS_ACCEPTED,
+            organization_id=organization.pk,
+            actor_id=user.pk,
+            user_id=user.pk,
+            version=version,
+            ip=ip,
+        )
+    return acceptance

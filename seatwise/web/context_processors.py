@@ -1,9 +1,17 @@
 from django.utils.functional import SimpleLazyObject
 
+from seatwise.tenancy.selectors import can_manage_terms
 from seatwise.web.shop import shop_for
 
 
 def storefront(request):
     """``shop``: the viewer, currency and price label, computed only if a template uses it
-    (so admin pages pay nothing for it)."""
-    return {"shop": SimpleLazyObject(lambda: shop_for(request))}
+    (so admin pages pay nothing for it); ``may_manage_settings`` likewise."""
+    return {
+        "shop": SimpleLazyObject(lambda: shop_for(request)),
+        # The "Settings" entries of My account: owners / account managers of a reseller or
+        # provider. Lazy too: only the signed-in menu asks.
+        "may_manage_settings": SimpleLazyObject(
+            lambda: can_manage_terms(user=request.user, organization=shop_for(request).viewer)
+        ),
+    }

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from seatwise.web import account_views, customer_info_views, organization_views, views
+from seatwise.web import (
+    account_views,
+    customer_info_views,
+    organization_views,
+    terms_views,
+    views,
+)
 
 app_name = "web"
 
@@ -18,6 +24,8 @@ urlpatterns = [
         account_views.api_key_revoke_view,
         name="api_key_revoke",
     ),
+    path("account/terms/", terms_views.terms, name="terms"),
+    path("organizations/settings/terms/", terms_views.terms_settings, name="terms_settings"),
     path("organizations/users/", organization_views.organization_users, name="organization_users"),
     path("invitations/<str:token>/", organization_views.invitation, name="invitation"),
 ]
