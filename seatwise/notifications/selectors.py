@@ -7,6 +7,7 @@ JSON files ``MailboxSmsBackend`` writes under ``MAILBOX_DIR/sms``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -69,14 +70,12 @@ def _newest_files(folder: Path, pattern: str) -> list[Path]:
 def _sent_at(message: EmailMessage, fallback: dt.datetime) -> dt.datetime:
     """``X-Seatwise-Sent-At`` (microseconds, so messages of one second keep their order
     against SMS), else the ``Date`` header (whole seconds), else the file's time."""
-    try:
+    with contextlib.suppress(AttributeError, TypeError, ValueError):  # a malformed header
         precise = message.get("X-Seatwise-Sent-At")
         if precise:
             return _aware(dt.datetime.fromisoformat(str(precise).strip()))
         if message["Date"]:
             return _aware(message["Date"].datetime)
-    except (AttributeError, TypeError, ValueError):
-        pass
     return fallback
 
 

@@ -13,12 +13,14 @@ currency's minor unit.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpResponse
 from ninja import Query, Router
 from ninja.responses import NinjaJSONEncoder
+from pydantic import BaseModel
 
 from seatwise.catalog.selectors import category_descendant_ids, category_get_by_id
 from seatwise.core.cache import CATALOG, cached
@@ -106,12 +108,17 @@ def _caller(request, currency: str) -> Caller:
     return Caller(viewer=viewer, currency=requested or settings.SEATWISE_DEFAULT_CURRENCY)
 
 
-def _cached_json(key: tuple, build) -> HttpResponse:
+def _cached_json(key: tuple, schema: type[BaseModel], build: Callable[[], dict]) -> HttpResponse:
     """The JSON body for ``key`` from the catalogue cache (see ``seatwise.core.cache``):
-    built, validated against the response schema and serialized once per catalogue
-    generation, then served as stored bytes."""
-    body = cached(name=CATALOG, key=key, build=lambda: json.dumps(build(), cls=NinjaJSONEncoder))
-    return HttpResponse(body, content_type="application/json")
+    built, validated against ``schema`` and serialized once per catalogue generation, then
+    served as stored bytes."""
+
+    def body() -> str:
+        return json.dumps(
+            schema.model_validate(build()).model_dump(mode="json"), cls=NinjaJSONEncoder
+        )
+
+    return HttpResponse(cached(name=CATALOG, key=key, build=body), content_type="application/json")
 
 
 def _category_ids(category_id: int | None) -> list[int] | None:
@@ -215,7 +222,7 @@ def product_list(request, filters: Query[ProductListQuery]):
             sort=filters.sort,
         )
         body = _page_out(page, [_product_out(item) for item in page.items])
-        return ProductPageOut.model_validate(body).model_dump(mode="json")
+        return body
 
     key = (
         "product_list",
@@ -225,7 +232,7 @@ def product_list(request, filters: Query[ProductListQuery]):
         filters.q,
         filters.sort,
     )
-    return _cached_json(key, build)
+    return _cached_json(key, ProductPageOut, build)
 
 
 @router.get(
@@ -252,9 +259,10 @@ def product_get(request, product_id: int, query: Query[CurrencyQuery]):
                 for offer in priced.offers
             ],
         }
-        return ProductDetailOut.model_validate(body).model_dump(mode="json")
+        return body
 
-    return _cached_json(("product_get", *caller.cache_key, product_id, request.get_host()), build)
+    key = ("product_get", *caller.cache_key, product_id, request.get_host())
+    return _cached_json(key, ProductDetailOut, build)
 
 
 @router.get(
@@ -279,7 +287,7 @@ def offer_list(request, filters: Query[OfferListQuery]):
             search=filters.q,
         )
         body = _page_out(page, [_offer_out(item) for item in page.items])
-        return OfferPageOut.model_validate(body).model_dump(mode="json")
+        return body
 
     key = (
         "offer_list",
@@ -289,7 +297,7 @@ def offer_list(request, filters: Query[OfferListQuery]):
         filters.category,
         filters.q,
     )
-    return _cached_json(key, build)
+    return _cached_json(key, OfferPageOut, build)
 
 
 @router.get(
@@ -303,6 +311,6 @@ def offer_get(request, offer_id: int, query: Query[CurrencyQuery]):
 
     def build() -> dict:
         priced = priced_offer_get(context=caller.context(), currency=caller.currency, pk=offer_id)
-        return OfferOut.model_validate(_offer_out(priced)).model_dump(mode="json")
+        return _offer_out(priced)
 
-    return _cached_json(("offer_get", *caller.cache_key, offer_id), build)
+    return _cached_json(("offer_get", *caller.cache_key, offer_id), OfferOut, build)

@@ -92,7 +92,7 @@ def resolve_price(
 
 
 class MissingExchangeRate(LookupError):
-    pass
+    """No rate (direct or inverse) between two currencies."""
 
 
 def convert(amount: Money, *, to: str, rates: Mapping[tuple[str, str], Decimal]) -> Money:

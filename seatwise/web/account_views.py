@@ -12,6 +12,7 @@ from seatwise.core.errors import ApplicationError
 from seatwise.tenancy.exceptions import OrganizationNotFound
 from seatwise.tenancy.selectors import api_key_list
 from seatwise.tenancy.services import api_key_create, api_key_revoke
+from seatwise.web.errors import render_error
 from seatwise.web.shop import shop_for
 
 
@@ -22,19 +23,12 @@ def _client(request) -> dict:
     }
 
 
-def _error(request, exc: ApplicationError):
-    known = {
+def _messages() -> dict[str, str]:
+    return {
         "role_required": _("Your role in this organization does not allow API keys."),
         "organization_not_found": _("You do not act for an organization yet."),
         "api_key_not_found": _("This API key does not exist or is not yours."),
     }
-    template = {403: "403.html", 404: "404.html"}.get(exc.status, "400.html")
-    return render(
-        request,
-        template,
-        {"message": known.get(exc.code, exc.message), "code": exc.code},
-        status=exc.status,
-    )
 
 
 def _page(request, organization, *, created=None, plaintext=None, error=None, status=200):
@@ -78,7 +72,7 @@ def api_keys(request):
             return response
         return _page(request, organization)
     except ApplicationError as exc:
-        return _error(request, exc)
+        return render_error(request, exc, _messages())
 
 
 @login_required
@@ -90,5 +84,5 @@ def api_key_revoke_view(request, pk: int):
     try:
         api_key_revoke(user=request.user, organization=organization, pk=pk, **_client(request))
     except ApplicationError as exc:
-        return _error(request, exc)
+        return render_error(request, exc, _messages())
     return redirect("web:api_keys")

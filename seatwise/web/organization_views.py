@@ -29,6 +29,7 @@ from seatwise.tenancy.selectors import (
     require_role,
 )
 from seatwise.tenancy.services import invitation_accept, invitation_create, invitation_decline
+from seatwise.web.errors import render_error
 from seatwise.web.forms import InvitationForm
 from seatwise.web.shop import ORGANIZATION_SESSION_KEY, shop_for
 
@@ -45,16 +46,6 @@ def _messages() -> dict[str, str]:
         "already_member": _("This person is already a member of the organization."),
         "invitation_email_mismatch": _("This invitation was sent to another e-mail address."),
     }
-
-
-def _error(request, exc: ApplicationError):
-    template = {403: "403.html", 404: "404.html"}.get(exc.status, "400.html")
-    return render(
-        request,
-        template,
-        {"message": _messages().get(exc.code, exc.message), "code": exc.code},
-        status=exc.status,
-    )
 
 
 def _users_page(request, organization, *, form=None, status=200):
@@ -133,7 +124,7 @@ def organization_users(request):
         )
         return redirect("web:organization_users")
     except ApplicationError as exc:
-        return _error(request, exc)
+        return render_error(request, exc, _messages())
 
 
 def _forget_invitation(request) -> None:
@@ -146,7 +137,7 @@ def invitation(request, token: str):
     try:
         found = invitation_get_by_token(token=token)
     except ApplicationError as exc:
-        return _error(request, exc)
+        return render_error(request, exc, _messages())
     user = request.user
     here = reverse("web:invitation", args=[token])
     if request.method == "POST":
@@ -155,7 +146,7 @@ def invitation(request, token: str):
             try:
                 invitation_decline(token=token, user=user)
             except ApplicationError as exc:
-                return _error(request, exc)
+                return render_error(request, exc, _messages())
             _forget_invitation(request)
             messages.info(request, _("You declined the invitation."))
             return redirect("web:home")
@@ -166,7 +157,7 @@ def invitation(request, token: str):
                 membership = invitation_accept(token=token, user=user)
             except ApplicationError as exc:
                 if exc.status != 403:
-                    return _error(request, exc)
+                    return render_error(request, exc, _messages())
                 return _invitation_page(request, found, token=token, refused=True, status=403)
             _forget_invitation(request)
             request.session[ORGANIZATION_SESSION_KEY] = membership.organization_id

@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -15,6 +14,7 @@ from seatwise.core.errors import ApplicationError
 from seatwise.tenancy.exceptions import OrganizationNotFound
 from seatwise.tenancy.selectors import terms_get, terms_pending
 from seatwise.tenancy.services import TERMS_TEXT_MAX_LENGTH, terms_accept, terms_set
+from seatwise.web.errors import render_error, safe_next
 from seatwise.web.shop import shop_for
 
 
@@ -30,25 +30,6 @@ def _messages() -> dict[str, str]:
     }
 
 
-def _error(request, exc: ApplicationError):
-    template = {403: "403.html", 404: "404.html"}.get(exc.status, "400.html")
-    return render(
-        request,
-        template,
-        {"message": _messages().get(exc.code, exc.message), "code": exc.code},
-        status=exc.status,
-    )
-
-
-def _safe_next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return "/"
-
-
 def _version(raw: object) -> int | None:
     try:
         return int(str(raw))
@@ -60,7 +41,7 @@ def _version(raw: object) -> int | None:
 @require_http_methods(["GET", "POST"])
 def terms(request):
     pending = terms_pending(user=request.user, organization=shop_for(request).viewer)
-    next_url = _safe_next(request)
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if pending is None:
         return redirect(next_url)
     error = None
@@ -79,7 +60,7 @@ def terms(request):
                 )
             except ApplicationError as exc:
                 if exc.status != 400:
-                    return _error(request, exc)
+                    return render_error(request, exc, _messages())
                 error = _messages().get(exc.code, exc.message)
                 status = 409 if exc.code == "terms_changed" else 400
             else:
@@ -139,4 +120,4 @@ def terms_settings(request):
             status=status,
         )
     except ApplicationError as exc:
-        return _error(request, exc)
+        return render_error(request, exc, _messages())

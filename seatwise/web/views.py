@@ -7,9 +7,8 @@ from __future__ import annotations
 from functools import wraps
 
 from django.http import HttpResponseRedirect
-from django.shortcuts import render, resolve_url
+from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,6 +22,7 @@ from seatwise.catalog.selectors import (
 from seatwise.core.errors import ApplicationError, NotFoundError, ValidationError
 from seatwise.core.pagination import PageRequest
 from seatwise.pricing.selectors import priced_product_get, priced_product_page
+from seatwise.web.errors import render_error, safe_next
 from seatwise.web.forms import (
     PAGE_SIZE_CHOICES,
     SORT_CHOICES,
@@ -44,13 +44,12 @@ class PageOutOfRange(NotFoundError):
     code = "page_out_of_range"
 
 
-def _error_message(exc: ApplicationError) -> str:
-    """The visitor's words for an error: translated where the storefront knows the code."""
-    known = {
+def _known_messages() -> dict[str, str]:
+    """The visitor's words for errors the storefront knows, translated."""
+    return {
         "category_not_found": _("This category does not exist."),
         "product_not_found": _("This product does not exist or is no longer sold."),
     }
-    return known.get(exc.code, exc.message)
 
 
 def storefront_view(view):
@@ -61,13 +60,7 @@ def storefront_view(view):
         try:
             return view(request, *args, **kwargs)
         except ApplicationError as exc:
-            template = "404.html" if exc.status == 404 else "400.html"
-            return render(
-                request,
-                template,
-                {"message": _error_message(exc), "code": exc.code},
-                status=exc.status,
-            )
+            return render_error(request, exc, _known_messages())
 
     return wrapper
 
@@ -221,9 +214,4 @@ def set_currency(request):
         message = " ".join(form.errors.get("currency") or [_("Choose a currency.")])
         raise ValidationError(message, code="invalid_currency", details={"field": "currency"})
     currency_remember(request, form.cleaned_data["currency"])
-    target = form.cleaned_data["next"]
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = resolve_url("web:home")
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(safe_next(request, form.cleaned_data["next"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -46,7 +47,7 @@ def _handler(gateway: Gateway):
                 time.sleep(reply.delay)
             body = reply.body if isinstance(reply.body, str) else json.dumps(reply.body)
             data = body.encode()
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # client gave up
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
@@ -54,11 +55,9 @@ def _handler(gateway: Gateway):
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
-                pass
 
-        def log_message(self, format, *args):  # keep test output quiet
-            pass
+        def log_message(self, format, *args):
+            """Keep the test output quiet."""
 
     return Handler
 
