@@ -133,6 +133,12 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "web:home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Seatwise] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The steps of a sign-in after the password (allauth login stages), in order.
+SEATWISE_LOGIN_STAGES = [
+    "allauth.account.stages.LoginByCodeStage",
+    "allauth.account.stages.EmailVerificationStage",
+    "allauth.mfa.stages.AuthenticateStage",
+]
 MFA_TOTP_ISSUER = "Seatwise"
 
 LANGUAGE_CODE = "en"

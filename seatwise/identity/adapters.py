@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,11 @@ def invited_email(request: HttpRequest | None) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_stages(self) -> list[str]:
+        """The steps after the password, in order: ``SEATWISE_LOGIN_STAGES`` (stages above
+        identity, such as the second factor, are named there by path)."""
+        return list(settings.SEATWISE_LOGIN_STAGES)
+
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(invited_email(request))
 

@@ -5,6 +5,7 @@ from django.utils.translation import ngettext
 from seatwise.core.admin import BumpsCacheAdmin
 from seatwise.tenancy.models import (
     ApiKey,
+    AuthenticationSettings,
     Invitation,
     Membership,
     Organization,
@@ -188,3 +189,18 @@ class TermsAcceptanceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuthenticationSettings)
+class AuthenticationSettingsAdmin(admin.ModelAdmin):
+    list_display = (
+        "organization",
+        "allow_local",
+        "allow_microsoft_personal",
+        "allow_microsoft_work",
+        "second_factor_required",
+        "updated_at",
+    )
+    search_fields = ("organization__name",)
+    list_select_related = ("organization",)
+    autocomplete_fields = ("organization",)

@@ -260,3 +260,35 @@ class TermsAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} accepted {self.organization} v{self.version}"
+
+
+class AuthenticationSettings(models.Model):
+    """How users of a reseller's customers (or the provider's direct customers) sign in:
+    *Settings → Authentication management* (ALEF guide 1.2). ``organization`` is the
+    reseller or provider that owns the policy; see ``selectors.authentication_settings_for``.
+    Without a row the defaults apply: local accounts only, a second factor for everyone.
+    The primary contact (an owner) always keeps local sign-in."""
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="authentication_settings",
+        db_index=True,
+    )
+    allow_local = models.BooleanField(_("account created here"), default=True)
+    allow_microsoft_personal = models.BooleanField(_("personal Microsoft account"), default=False)
+    allow_microsoft_work = models.BooleanField(_("work Microsoft account"), default=False)
+    second_factor_required = models.BooleanField(
+        _("require a second factor for customers"),
+        default=True,
+        help_text=_("Customers' users confirm every sign-in with an SMS code or an app."),
+    )
+    updated_at = models.DateTimeField(_("updated"))
+
+    class Meta:
+        verbose_name = _("authentication settings")
+        verbose_name_plural = _("authentication settings")
+
+    def __str__(self) -> str:
+        return f"{self.organization} authentication"

@@ -16,6 +16,7 @@ from seatwise.tenancy.exceptions import OrganizationNotFound, RoleRequired
 from seatwise.tenancy.invitations import InvitationNotFound
 from seatwise.tenancy.models import (
     ApiKey,
+    AuthenticationSettings,
     Invitation,
     Membership,
     Organization,
@@ -327,3 +328,40 @@ def terms_pending(*, user, organization: Organization | None) -> OrganizationTer
         organization=owner, user=user, version=terms.version
     ).exists()
     return None if accepted else terms
+
+
+# --- Authentication management ------------------------------------------------------------
+
+
+def authentication_owner(*, organization: Organization) -> Organization | None:
+    """Whose authentication settings apply to users of ``organization``: the same owner as
+    for terms (its reseller, itself for a reseller, the provider for a direct customer)."""
+    return terms_owner(organization=organization)
+
+
+def authentication_settings_for(*, organization: Organization) -> AuthenticationSettings:
+    """The settings that apply to ``organization``'s users (an unsaved row with the defaults
+    when the owner has set none)."""
+    owner = authentication_owner(organization=organization)
+    found = (
+        AuthenticationSettings.objects.filter(organization=owner).first()
+        if owner is not None
+        else None
+    )
+    return found or AuthenticationSettings(organization=owner or organization)
+
+
+def second_factor_required(*, user) -> bool:
+    """True unless every organization ``user`` belongs to is a customer whose reseller (or
+    provider) relaxed the second factor. Staff of a reseller or provider always need it,
+    and so does a user who belongs to no organization yet."""
+    memberships = list(membership_list_for_user(user=user))
+    if not memberships:
+        return True
+    for membership in memberships:
+        organization = membership.organization
+        if organization.kind != OrganizationKind.CUSTOMER:
+            return True
+        if authentication_settings_for(organization=organization).second_factor_required:
+            return True
+    return False

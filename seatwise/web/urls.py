@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from seatwise.web import (
     account_views,
@@ -28,4 +28,8 @@ urlpatterns = [
     path("organizations/settings/terms/", terms_views.terms_settings, name="terms_settings"),
     path("organizations/users/", organization_views.organization_users, name="organization_users"),
     path("invitations/<str:token>/", organization_views.invitation, name="invitation"),
+    path("", include("seatwise.web.registration_urls")),
+    path("", include("seatwise.web.company_urls")),
+    path("", include("seatwise.web.signin_urls")),
+    path("", include("seatwise.web.identity_providers_urls")),
 ]
