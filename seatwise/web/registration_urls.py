@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from seatwise.web import registration_views
+
+urlpatterns = [
+    path("register/", registration_views.register, name="register"),
+    path("register/details/", registration_views.register_details, name="register_details"),
+    path("register/phone/", registration_views.register_phone, name="register_phone"),
+    path("register/cancel/", registration_views.register_cancel, name="register_cancel"),
+]
