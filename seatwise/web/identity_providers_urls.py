@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from seatwise.web import identity_providers
+
+urlpatterns = [
+    path(
+        "organizations/settings/authentication/",
+        identity_providers.authentication_settings,
+        name="authentication_settings",
+    ),
+]
