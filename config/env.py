@@ -69,3 +69,25 @@ CLOCK_SHIFT: bool = env.bool("SEATWISE_CLOCK_SHIFT", default=DEBUG)
 
 # CI's second run sets this so a test proves PostgreSQL and Redis are really in use.
 EXPECT_SERVICES: bool = env.bool("SEATWISE_CI_REQUIRE_SERVICES", default=False)
+
+# Sign-in with a Microsoft account (allauth.socialaccount). One app registration in Microsoft
+# Entra ID serves both buttons when it accepts personal and work accounts; a button without
+# a client id is not offered. The authority and Graph URLs change only for the test sandbox.
+MICROSOFT_CLIENT_ID: str = env.str("MICROSOFT_CLIENT_ID", default="")
+MICROSOFT_CLIENT_SECRET: str = env.str("MICROSOFT_CLIENT_SECRET", default="")
+MICROSOFT_PERSONAL_CLIENT_ID: str = env.str(
+    "MICROSOFT_PERSONAL_CLIENT_ID", default=MICROSOFT_CLIENT_ID
+)
+MICROSOFT_PERSONAL_CLIENT_SECRET: str = env.str(
+    "MICROSOFT_PERSONAL_CLIENT_SECRET", default=MICROSOFT_CLIENT_SECRET
+)
+MICROSOFT_WORK_CLIENT_ID: str = env.str("MICROSOFT_WORK_CLIENT_ID", default=MICROSOFT_CLIENT_ID)
+MICROSOFT_WORK_CLIENT_SECRET: str = env.str(
+    "MICROSOFT_WORK_CLIENT_SECRET", default=MICROSOFT_CLIENT_SECRET
+)
+MICROSOFT_AUTHORITY: str = env.str(
+    "MICROSOFT_AUTHORITY", default="https://login.microsoftonline.com"
+).rstrip("/")
+MICROSOFT_GRAPH_URL: str = env.str(
+    "MICROSOFT_GRAPH_URL", default="https://graph.microsoft.com"
+).rstrip("/")

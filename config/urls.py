@@ -2,13 +2,20 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from config.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # Password recovery is Seatwise's own (e-mail code, then phone code): seatwise.web.signin_urls.
+    path(
+        "accounts/password/reset/",
+        RedirectView.as_view(pattern_name="web:password_recovery", query_string=True),
+    ),
     path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dev/", include("seatwise.notifications.urls")),  # 404 unless DEBUG
     path("", include("seatwise.audit.urls")),

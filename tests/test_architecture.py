@@ -20,6 +20,7 @@ GLOBAL_MODELS = {
     "identity.User": "a person may belong to several organizations (through Membership)",
     "identity.VerificationCode": "sent to an address before any organization exists",
     "tenancy.Organization": "the tenant itself; its place in the tree is parent_id",
+    "connectors.TenantDomain": "the embedded connector's copy of Microsoft's global domain names",
     "catalog.Vendor": "shared vendor catalogue",
     "catalog.Category": "shared vendor catalogue",
     "catalog.Product": "shared vendor catalogue",

@@ -28,6 +28,10 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.headless",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.openid_connect",
     "django_countries",
     "phonenumber_field",
     "django_htmx",
@@ -38,6 +42,7 @@ INSTALLED_APPS = [
     "seatwise.tenancy",
     "seatwise.audit",
     "seatwise.notifications",
+    "seatwise.connectors",
     "seatwise.catalog",
     "seatwise.pricing",
     "seatwise.web",
@@ -112,9 +117,12 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
-# Sessions end after 8 hours without a request; closing the browser ends them too.
-SESSION_COOKIE_AGE = 8 * 3600
+# Sessions end after 30 minutes without a request (each request renews them); closing the
+# browser ends them too.
+SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
+# Ending sessions from My account → Sessions is recorded in the audit log.
+USERSESSIONS_ADAPTER = "seatwise.identity.adapters.UserSessionsAdapter"
 
 # django-allauth: accounts, e-mail verification, password reset and the second factor.
 # Users see their sessions (device, address, last seen) and can end the others.
@@ -137,9 +145,66 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 SEATWISE_LOGIN_STAGES = [
     "allauth.account.stages.LoginByCodeStage",
     "allauth.account.stages.EmailVerificationStage",
-    "allauth.mfa.stages.AuthenticateStage",
+    "seatwise.web.identity_providers.LocalSignInPolicyStage",
+    "seatwise.web.signin.SecondFactorStage",  # SMS code, authenticator app or recovery code
 ]
 MFA_TOTP_ISSUER = "Seatwise"
+# allauth headless (docs/api-auth.md): the same accounts for app clients (a session token in
+# X-Session-Token) and browser clients under /_allauth/<client>/v1/; the server-rendered
+# pages stay (not headless-only) and are where e-mailed links lead.
+HEADLESS_ONLY = False
+HEADLESS_CLIENTS = ("app", "browser")
+HEADLESS_FRONTEND_URLS = {
+    "account_confirm_email": "/accounts/confirm-email/{key}/",
+    "account_reset_password": "/accounts/password/reset/",
+    "account_reset_password_from_key": "/accounts/password/reset/key/{key}/",
+    "account_signup": "/accounts/signup/",
+}
+
+# Sign-in with a Microsoft account (docs/adr/0012-microsoft-sign-in.md): work accounts through
+# allauth's Microsoft provider (Graph), personal ones through its OpenID Connect provider with
+# Microsoft's "consumers" authority. A button without a client id is not offered. Sign-up stays
+# closed: the adapter only signs in an existing user matched by a verified address.
+SOCIALACCOUNT_ADAPTER = "seatwise.web.identity_providers.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # the adapter matches, by a verified address only
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS: dict = {}
+if env.MICROSOFT_WORK_CLIENT_ID:
+    SOCIALACCOUNT_PROVIDERS["microsoft"] = {
+        "APPS": [
+            {
+                "name": "Work Microsoft account",
+                "client_id": env.MICROSOFT_WORK_CLIENT_ID,
+                "secret": env.MICROSOFT_WORK_CLIENT_SECRET,
+                "settings": {
+                    "tenant": "organizations",
+                    "login_url": env.MICROSOFT_AUTHORITY,
+                    "graph_url": env.MICROSOFT_GRAPH_URL,
+                },
+            }
+        ]
+    }
+if env.MICROSOFT_PERSONAL_CLIENT_ID:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": "microsoft-personal",
+                "name": "Personal Microsoft account",
+                "client_id": env.MICROSOFT_PERSONAL_CLIENT_ID,
+                "secret": env.MICROSOFT_PERSONAL_CLIENT_SECRET,
+                "settings": {
+                    "server_url": f"{env.MICROSOFT_AUTHORITY}/consumers/v2.0",
+                    "fetch_userinfo": False,
+                    "token_auth_method": "client_secret_post",
+                },
+            }
+        ]
+    }
+
+# Storefront registration: codes sent and codes checked per client IP, as (count, seconds),
+# on top of the per-address limits of seatwise.identity.codes.
+REGISTRATION_RATE_LIMITS = {"send_code": (20, 3600), "check_code": (30, 600)}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian"))]
@@ -218,6 +283,11 @@ SEATWISE_CLOCK_SHIFT = env.CLOCK_SHIFT
 SEATWISE_EXPECT_SERVICES = env.EXPECT_SERVICES
 SEATWISE_CURRENCIES = ["USD", "EUR", "UAH"]
 SEATWISE_DEFAULT_CURRENCY = "USD"
+# Vendor connectors (seatwise.connectors.registry): the embedded one answers from the database.
+SEATWISE_MICROSOFT_CONNECTOR = "seatwise.connectors.offline.OfflineMicrosoftConnector"
+# The Microsoft Customer Agreement a customer accepts when it registers a new tenant.
+SEATWISE_MCA_VERSION = "2024-06"
+SEATWISE_MCA_URL = "https://aka.ms/customeragreement"
 PHONENUMBER_DEFAULT_FORMAT = "E164"
 
 NINJA_PAGINATION_MAX_LIMIT = 100

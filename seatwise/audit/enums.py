@@ -24,6 +24,7 @@ class AuditEventType(models.TextChoices):
     INVITATION_SENT = "invitation_sent", _("Invitation sent")
     INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
     INVITATION_DECLINED = "invitation_declined", _("Invitation declined")
+    INVITATION_WITHDRAWN = "invitation_withdrawn", _("Invitation withdrawn")
     TERMS_ACCEPTED = "terms_accepted", _("Terms accepted")
     ACTING_AS = "acting_as", _("Staff of a parent organization started acting here")
     SETTINGS_CHANGED = "settings_changed", _("Settings changed")

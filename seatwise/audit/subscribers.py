@@ -14,10 +14,15 @@ Two sources:
     ``tenancy.api_key_created`` / ``tenancy.api_key_revoked`` / ``tenancy.api_key_used_first``,
     ``tenancy.membership_added`` / ``tenancy.membership_role_changed`` /
     ``tenancy.membership_removed``, ``tenancy.invitation_sent`` /
-    ``tenancy.invitation_accepted`` / ``tenancy.invitation_declined`` (details: the
-    invitation's id, e-mail and role; never its token), ``tenancy.terms_changed`` (a
-    settings change: require_terms and version) / ``tenancy.terms_accepted`` (in the
-    terms owner's log: the user and the version accepted);
+    ``tenancy.invitation_accepted`` / ``tenancy.invitation_declined`` /
+    ``tenancy.invitation_withdrawn`` (details: the invitation's id, e-mail and role; never
+    its token), ``tenancy.acting_as_started`` (staff of a reseller or provider chose to act
+    inside the organization; the entry's acting_from is their own organization),
+    ``tenancy.terms_changed`` (a settings change: require_terms and version) /
+    ``tenancy.terms_accepted`` (in the terms owner's log: the user and the version
+    accepted), ``tenancy.authentication_settings_changed`` (a settings change: the four
+    switches of Authentication management), ``tenancy.agreement_accepted`` (the Microsoft
+    Customer Agreement at registration: agreement, version, user);
   - account events, ``payload["user_id"]`` required (recorded in each of that user's
     organizations), ``actor_id`` optional (defaults to the user; None for an anonymous
     attempt), ``ip`` / ``user_agent`` optional, the rest is details:
@@ -50,8 +55,12 @@ ORGANIZATION_EVENTS: dict[str, E] = {
     "tenancy.invitation_sent": E.INVITATION_SENT,
     "tenancy.invitation_accepted": E.INVITATION_ACCEPTED,
     "tenancy.invitation_declined": E.INVITATION_DECLINED,
+    "tenancy.invitation_withdrawn": E.INVITATION_WITHDRAWN,
+    "tenancy.acting_as_started": E.ACTING_AS,
     "tenancy.terms_changed": E.SETTINGS_CHANGED,
     "tenancy.terms_accepted": E.TERMS_ACCEPTED,
+    "tenancy.agreement_accepted": E.TERMS_ACCEPTED,  # the Microsoft Customer Agreement
+    "tenancy.authentication_settings_changed": E.SETTINGS_CHANGED,
 }
 
 ACCOUNT_EVENTS: dict[str, E] = {

@@ -4,11 +4,13 @@ from django.utils.translation import ngettext
 
 from seatwise.core.admin import BumpsCacheAdmin
 from seatwise.tenancy.models import (
+    AgreementAcceptance,
     ApiKey,
     AuthenticationSettings,
     Invitation,
     Membership,
     Organization,
+    OrganizationRegistration,
     OrganizationTerms,
     TermsAcceptance,
 )
@@ -204,3 +206,42 @@ class AuthenticationSettingsAdmin(admin.ModelAdmin):
     search_fields = ("organization__name",)
     list_select_related = ("organization",)
     autocomplete_fields = ("organization",)
+
+
+@admin.register(OrganizationRegistration)
+class OrganizationRegistrationAdmin(admin.ModelAdmin):
+    list_display = (
+        "organization",
+        "tenant_choice",
+        "tenant_domain",
+        "registered_by",
+        "registered_at",
+    )
+    list_filter = ("tenant_choice",)
+    search_fields = ("organization__name", "tenant_domain", "registered_by__email")
+    list_select_related = ("organization", "registered_by")
+    readonly_fields = (
+        "organization",
+        "registered_by",
+        "tenant_choice",
+        "tenant_domain",
+        "registered_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(AgreementAcceptance)
+class AgreementAcceptanceAdmin(admin.ModelAdmin):
+    list_display = ("organization", "agreement", "version", "user", "accepted_at", "ip")
+    list_filter = ("agreement", "version")
+    search_fields = ("organization__name", "user__email")
+    list_select_related = ("organization", "user")
+    readonly_fields = ("organization", "user", "agreement", "version", "accepted_at", "ip")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

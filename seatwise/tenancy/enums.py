@@ -25,3 +25,15 @@ ALLOWED_PARENTS: dict[str, frozenset[str | None]] = {
 
 MANAGING_ROLES = frozenset({Role.OWNER, Role.ACCOUNT_MANAGER})
 ALL_ROLES = frozenset(Role)
+
+
+class TenantChoice(models.TextChoices):
+    """What a customer chose for its Microsoft tenant at registration (guide 2.3–2.5)."""
+
+    NEW = "new", _("New Microsoft tenant")
+    EXISTING = "existing", _("Existing Microsoft tenant, linked later")
+    NONE = "none", _("No CSP products now")
+
+
+class AgreementType(models.TextChoices):
+    MICROSOFT_CUSTOMER_AGREEMENT = "microsoft_customer_agreement", _("Microsoft Customer Agreement")

@@ -1,4 +1,9 @@
-from seatwise.core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from seatwise.core.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 
 
 class OrganizationNotFound(NotFoundError):
@@ -23,3 +28,19 @@ class TermsNotFound(NotFoundError):
 
 class TermsChanged(ValidationError):
     code = "terms_changed"
+
+
+class MembershipNotFound(NotFoundError):
+    code = "membership_not_found"
+
+
+class LastOwner(ConflictError):
+    code = "last_owner"
+
+
+class AlreadyRegistered(ValidationError):
+    code = "already_registered"
+
+
+class AgreementRequired(ValidationError):
+    code = "agreement_required"

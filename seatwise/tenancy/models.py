@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
-from seatwise.tenancy.enums import OrganizationKind, Role
+from seatwise.tenancy.enums import AgreementType, OrganizationKind, Role, TenantChoice
 from seatwise.tenancy.validators import validate_company_name
 
 
@@ -292,3 +292,88 @@ class AuthenticationSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} authentication"
+
+
+class OrganizationRegistration(models.Model):
+    """How a customer registered itself (guide 2.3–2.5): who did it, and what it chose for
+    its Microsoft tenant. ``tenant_domain`` is the requested ``<prefix>.onmicrosoft.com``
+    prefix for a new tenant, created later at provisioning; empty otherwise. An existing
+    tenant is linked later too."""
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="registration",
+        db_index=True,
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organizations_registered",
+    )
+    tenant_choice = models.CharField(
+        _("Microsoft tenant"), max_length=16, choices=TenantChoice.choices
+    )
+    tenant_domain = models.CharField(_("requested tenant domain prefix"), max_length=27, blank=True)
+    registered_at = models.DateTimeField(_("registered"))
+
+    class Meta:
+        verbose_name = _("organization registration")
+        verbose_name_plural = _("organization registrations")
+        ordering = ("-registered_at", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant_domain"],
+                condition=~models.Q(tenant_domain=""),
+                name="registration_unique_tenant_domain",
+            ),
+            models.CheckConstraint(
+                name="registration_domain_only_for_new_tenant",
+                condition=(models.Q(tenant_choice=TenantChoice.NEW) & ~models.Q(tenant_domain=""))
+                | (~models.Q(tenant_choice=TenantChoice.NEW) & models.Q(tenant_domain="")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.get_tenant_choice_display()})"
+
+    @property
+    def tenant_domain_name(self) -> str:
+        return f"{self.tenant_domain}.onmicrosoft.com" if self.tenant_domain else ""
+
+
+class AgreementAcceptance(models.Model):
+    """A vendor agreement (the Microsoft Customer Agreement) accepted for an organization:
+    which version, when, by whom, from which IP address. Rows are kept."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="agreement_acceptances",
+        db_index=True,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreement_acceptances",
+    )
+    agreement = models.CharField(_("agreement"), max_length=40, choices=AgreementType.choices)
+    version = models.CharField(_("version"), max_length=20)
+    accepted_at = models.DateTimeField(_("accepted"))
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("agreement acceptance")
+        verbose_name_plural = _("agreement acceptances")
+        ordering = ("-accepted_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.get_agreement_display()} {self.version}"

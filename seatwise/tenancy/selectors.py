@@ -134,8 +134,10 @@ _KIND_PREFERENCE = {
 
 def current_organization(*, user, requested_id: object = None) -> Organization | None:
     """The organization ``user`` acts for: the one they chose (``requested_id``, e.g. from the
-    session) if they are a member of it, otherwise their first customer membership, then
-    reseller, then provider. None for anonymous users and users without a membership."""
+    session) if they are a member of it or it lies below a reseller or provider where they
+    are an owner or account manager (acting as: see ``acting_organization_list``), otherwise
+    their first customer membership, then reseller, then provider. None for anonymous users
+    and users without a membership."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     memberships = list(membership_list_for_user(user=user))
@@ -144,8 +146,61 @@ def current_organization(*, user, requested_id: object = None) -> Organization |
     for membership in memberships:
         if str(membership.organization_id) == str(requested_id):
             return membership.organization
+    served = _served_organization(memberships=memberships, requested_id=requested_id)
+    if served is not None:
+        return served
     memberships.sort(key=lambda m: (_KIND_PREFERENCE[m.organization.kind], m.organization.name))
     return memberships[0].organization
+
+
+def _managing_staff_ids(memberships: Iterable[Membership]) -> list[int]:
+    """The resellers and providers among ``memberships`` where the role is a managing one."""
+    return [
+        m.organization_id
+        for m in memberships
+        if m.role in MANAGING_ROLES and m.organization.kind != OrganizationKind.CUSTOMER
+    ]
+
+
+def _served_q(staff_ids: list[int]) -> Q:
+    """Organizations below the reseller / provider ids ``staff_ids`` (never those ids)."""
+    return Q(parent_id__in=staff_ids) | Q(parent__parent_id__in=staff_ids)
+
+
+def _served_organization(
+    *, memberships: list[Membership], requested_id: object
+) -> Organization | None:
+    if requested_id in (None, ""):
+        return None
+    try:
+        pk = int(str(requested_id))
+    except (TypeError, ValueError):
+        return None
+    staff_ids = _managing_staff_ids(memberships)
+    if not staff_ids:
+        return None
+    return (
+        Organization.objects.filter(_served_q(staff_ids), pk=pk, is_active=True)
+        .select_related("parent")
+        .first()
+    )
+
+
+def acting_organization_list(*, user, search: str = "") -> QuerySet[Organization]:
+    """The organizations ``user`` may act for, by name: those they are a member of, and the
+    ones below a reseller or provider where they are an owner or account manager (reseller
+    staff act inside the customers they serve, provider staff inside the whole tree).
+    ``search`` keeps the names that contain it (case-insensitive)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Organization.objects.none()
+    memberships = list(membership_list_for_user(user=user))
+    own_ids = [m.organization_id for m in memberships]
+    staff_ids = _managing_staff_ids(memberships)
+    found = Organization.objects.filter(Q(pk__in=own_ids) | _served_q(staff_ids), is_active=True)
+    search = (search or "").strip()
+    if search:
+        found = found.filter(name__icontains=search)
+    return found.select_related("parent").order_by("name", "pk")
 
 
 def acting_from_organization(*, user, organization: Organization) -> Organization | None:
@@ -365,3 +420,70 @@ def second_factor_required(*, user) -> bool:
         if authentication_settings_for(organization=organization).second_factor_required:
             return True
     return False
+
+
+def authentication_settings_own(*, organization: Organization) -> AuthenticationSettings:
+    """The settings ``organization`` (a reseller or provider) has set itself, or an unsaved
+    row with the defaults. For a provider these are the ones its direct customers and its
+    own staff sign in by (``authentication_settings_for`` gives a provider the defaults)."""
+    found = AuthenticationSettings.objects.filter(organization=organization).first()
+    return found or AuthenticationSettings(organization=organization)
+
+
+def authentication_settings_get(*, user, organization: Organization) -> AuthenticationSettings:
+    """*Settings → Authentication management* of ``organization`` (a reseller or provider),
+    for its owners and account managers. Raises ``OrganizationNotFound`` for a customer and
+    ``RoleRequired`` for a member without a managing role."""
+    if organization.kind == OrganizationKind.CUSTOMER:
+        raise OrganizationNotFound("Organization not found.")
+    _require_member(user=user, organization=organization, roles=MANAGING_ROLES)
+    return authentication_settings_own(organization=organization)
+
+
+def authentication_settings_storefront(*, reseller_id: object = None) -> AuthenticationSettings:
+    """The sign-in methods the storefront offers on its sign-in page: those of the active
+    reseller ``reseller_id`` (the storefront a visitor came through), else the provider's."""
+    owner = None
+    if reseller_id is not None:
+        try:
+            owner = Organization.objects.filter(
+                pk=int(str(reseller_id)), kind=OrganizationKind.RESELLER, is_active=True
+            ).first()
+        except (TypeError, ValueError):
+            owner = None
+    owner = owner or storefront_provider()
+    if owner is None:
+        return AuthenticationSettings()
+    return authentication_settings_own(organization=owner)
+
+
+# --- Self-registration of a customer -------------------------------------------------------
+
+
+def user_has_membership(*, user) -> bool:
+    """Whether ``user`` already belongs to an organization (then it does not register one)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(user=user).exists()
+
+
+def reseller_by_slug(*, slug: str) -> Organization | None:
+    """The active reseller whose storefront link is ``/r/<slug>/``, or None."""
+    return Organization.objects.filter(
+        kind=OrganizationKind.RESELLER, slug=str(slug), is_active=True
+    ).first()
+
+
+def registration_parent(*, reseller_id: object = None) -> Organization | None:
+    """Where a self-registered customer goes: the reseller whose storefront the user came
+    from (``reseller_id``, if it is an active reseller), otherwise the storefront's provider."""
+    if reseller_id is not None:
+        try:
+            reseller = Organization.objects.filter(
+                kind=OrganizationKind.RESELLER, pk=int(str(reseller_id)), is_active=True
+            ).first()
+        except (TypeError, ValueError):
+            reseller = None
+        if reseller is not None:
+            return reseller
+    return storefront_provider()

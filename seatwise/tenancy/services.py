@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+from dataclasses import dataclass
 
+import phonenumbers
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+from django_countries import countries
 
 from seatwise.core import clock
 from seatwise.core.cache import CATALOG, generation_bump
@@ -17,9 +22,20 @@ from seatwise.core.events import publish_after_commit
 from seatwise.core.text import slug_from
 from seatwise.tenancy import apikeys, invitations
 from seatwise.tenancy.apikeys import API_KEY_ROLES, ApiCaller, ApiKeyNotFound
-from seatwise.tenancy.enums import ALLOWED_PARENTS, MANAGING_ROLES, OrganizationKind, Role
+from seatwise.tenancy.enums import (
+    ALLOWED_PARENTS,
+    MANAGING_ROLES,
+    AgreementType,
+    OrganizationKind,
+    Role,
+    TenantChoice,
+)
 from seatwise.tenancy.exceptions import (
+    AgreementRequired,
+    AlreadyRegistered,
     InvalidOrganizationTree,
+    LastOwner,
+    MembershipNotFound,
     OrganizationNotFound,
     RoleRequired,
     TermsChanged,
@@ -28,14 +44,23 @@ from seatwise.tenancy.exceptions import (
 )
 from seatwise.tenancy.invitations import AlreadyMember, InvitationEmailMismatch, InvitationNotFound
 from seatwise.tenancy.models import (
+    AgreementAcceptance,
     ApiKey,
     Invitation,
     Membership,
     Organization,
+    OrganizationRegistration,
     OrganizationTerms,
     TermsAcceptance,
 )
-from seatwise.tenancy.selectors import access_api_key, require_role
+from seatwise.tenancy.selectors import (
+    access_api_key,
+    acting_from_organization,
+    acting_organization_list,
+    organization_visible_q,
+    require_role,
+)
+from seatwise.tenancy.validators import validate_company_name
 
 _PROFILE_FIELDS = (
     "legal_name",
@@ -529,3 +554,437 @@ def terms_accept(
             ip=ip,
         )
     return acceptance
+
+
+# --- Members: role changes, removal, withdrawn invitations ---------------------------------
+
+EVENT_MEMBERSHIP_ROLE_CHANGED = "tenancy.membership_role_changed"
+EVENT_MEMBERSHIP_REMOVED = "tenancy.membership_removed"
+EVENT_INVITATION_WITHDRAWN = "tenancy.invitation_withdrawn"
+EVENT_ACTING_AS_STARTED = "tenancy.acting_as_started"
+
+
+def _require_manager(*, actor, organization: Organization) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        raise OrganizationNotFound("Organization not found.")
+    require_role(user=actor, organization=organization, roles=MANAGING_ROLES)
+
+
+def _is_owner_here(*, actor, organization: Organization) -> bool:
+    try:
+        require_role(user=actor, organization=organization, roles={Role.OWNER})
+    except (RoleRequired, OrganizationNotFound):
+        return False
+    return True
+
+
+def _membership_locked(*, organization: Organization, pk: object) -> Membership:
+    """The membership ``pk`` of ``organization`` with every owner row of the organization
+    locked (in primary-key order), so two demotions cannot both pass the last-owner rule."""
+    list(
+        Membership.objects.select_for_update()
+        .filter(organization=organization, role=Role.OWNER)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    try:
+        return (
+            Membership.objects.select_for_update()
+            .select_related("user")
+            .get(organization=organization, pk=pk)
+        )
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise MembershipNotFound("Member not found.") from None
+
+
+def _refuse_last_owner(*, membership: Membership, message: str) -> None:
+    if membership.role != Role.OWNER:
+        return
+    others = (
+        Membership.objects.filter(organization_id=membership.organization_id, role=Role.OWNER)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+    if not others:
+        raise LastOwner(message, details={"membership_id": membership.pk})
+
+
+@transaction.atomic
+def membership_change_role(
+    *, actor, organization: Organization, pk: object, role: str
+) -> Membership:
+    """Give the member ``pk`` of ``organization`` the role ``role``.
+
+    For owners and account managers of ``organization`` (or of a reseller / provider above
+    it); granting or taking away the owner role needs an owner. The last owner cannot be
+    demoted (``LastOwner``). Setting the role a member already has changes nothing."""
+    _require_manager(actor=actor, organization=organization)
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ValidationError("Choose a role.", details={"field": "role"}) from None
+    membership = _membership_locked(organization=organization, pk=pk)
+    if membership.role == role:
+        return membership
+    if Role.OWNER in (membership.role, role) and not _is_owner_here(
+        actor=actor, organization=organization
+    ):
+        raise RoleRequired(
+            "Only an owner can grant or take away the owner role.",
+            code="owner_role_required",
+        )
+    _refuse_last_owner(
+        membership=membership,
+        message="The organization needs an owner: make someone else owner first.",
+    )
+    old = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    publish_after_commit(
+        EVENT_MEMBERSHIP_ROLE_CHANGED,
+        organization_id=organization.pk,
+        actor_id=actor.pk,
+        user_id=membership.user_id,
+        email=membership.user.email,
+        old_role=str(old),
+        new_role=str(role),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor, organization: Organization, pk: object) -> None:
+    """Remove the member ``pk`` from ``organization`` (their account stays; their API keys
+    of the organization stop working with the membership). Same access as
+    ``membership_change_role``; removing an owner needs an owner, and the last owner cannot
+    be removed (``LastOwner``)."""
+    _require_manager(actor=actor, organization=organization)
+    membership = _membership_locked(organization=organization, pk=pk)
+    if membership.role == Role.OWNER and not _is_owner_here(actor=actor, organization=organization):
+        raise RoleRequired(
+            "Only an owner can remove an owner.",
+            code="owner_role_required",
+        )
+    _refuse_last_owner(
+        membership=membership,
+        message="The organization needs an owner: make someone else owner first.",
+    )
+    user = membership.user
+    role = membership.role
+    membership.delete()
+    publish_after_commit(
+        EVENT_MEMBERSHIP_REMOVED,
+        organization_id=organization.pk,
+        actor_id=actor.pk,
+        user_id=user.pk,
+        email=user.email,
+        role=str(role),
+    )
+
+
+@transaction.atomic
+def invitation_withdraw(*, actor, organization: Organization, pk: object) -> Invitation:
+    """Withdraw the pending invitation ``pk`` into ``organization`` or an organization below
+    it: its link stops working at once (it expires now). For owners and account managers;
+    an invitation that is no longer pending, or outside the tree, is
+    ``InvitationNotFound``."""
+    _require_manager(actor=actor, organization=organization)
+    now = clock.now()
+    try:
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(organization_visible_q(organization, prefix="organization__"))
+            .get(pk=pk)
+        )
+    except (Invitation.DoesNotExist, ValueError, TypeError):
+        raise InvitationNotFound(invitations.NOT_FOUND_MESSAGE) from None
+    if not invitation.is_pending_at(now):
+        raise InvitationNotFound(invitations.NOT_FOUND_MESSAGE)
+    require_role(user=actor, organization=invitation.organization, roles=MANAGING_ROLES)
+    invitation.expires_at = now
+    invitation.save(update_fields=["expires_at"])
+    publish_after_commit(
+        EVENT_INVITATION_WITHDRAWN,
+        **_invitation_payload(invitation=invitation, actor_id=actor.pk),
+    )
+    return invitation
+
+
+# --- Acting as (staff of a reseller or provider inside an organization they serve) --------
+
+
+@dataclass(frozen=True)
+class ActingChoice:
+    organization: Organization
+    acting_from: Organization | None  # None: one of the user's own organizations
+
+
+@transaction.atomic
+def acting_as_start(*, user, pk: object) -> ActingChoice:
+    """Choose the organization ``pk`` for ``user`` to act for (the caller keeps the choice,
+    e.g. in the session, for ``current_organization``); return it with the organization
+    the user acts from.
+
+    Allowed for the organizations of ``acting_organization_list``; anything else is
+    ``OrganizationNotFound``. Choosing one below a reseller or provider the user is staff
+    of (not a member of it) is announced as ``tenancy.acting_as_started``: the target's
+    event log records the user with the organization they act from."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise OrganizationNotFound("Organization not found.")
+    try:
+        organization = acting_organization_list(user=user).get(pk=pk)
+    except (Organization.DoesNotExist, ValueError, TypeError):
+        raise OrganizationNotFound("Organization not found.") from None
+    acting_from = acting_from_organization(user=user, organization=organization)
+    if acting_from is not None:
+        publish_after_commit(
+            EVENT_ACTING_AS_STARTED,
+            organization_id=organization.pk,
+            actor_id=user.pk,
+            acting_from_id=acting_from.pk,
+            acting_from_name=acting_from.name,
+        )
+    return ActingChoice(organization=organization, acting_from=acting_from)
+
+
+# --- Authentication management ------------------------------------------------------------
+
+EVENT_AUTHENTICATION_SETTINGS_CHANGED = "tenancy.authentication_settings_changed"
+
+
+@transaction.atomic
+def authentication_settings_set(
+    *,
+    actor,
+    organization: Organization,
+    allow_local: bool,
+    allow_microsoft_personal: bool,
+    allow_microsoft_work: bool,
+    second_factor_required: bool,
+):
+    """Choose how the users of ``organization`` (a reseller, or the provider for its direct
+    customers) sign in: *Settings → Authentication management*, for its owners and account
+    managers. At least one sign-in method stays on; refused otherwise, nothing changes."""
+    # Imported here: this section was appended without touching the module's imports.
+    from seatwise.tenancy.models import AuthenticationSettings
+
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise OrganizationNotFound("Organization not found.")
+    if organization.kind == OrganizationKind.CUSTOMER:
+        raise OrganizationNotFound("Organization not found.")
+    require_role(user=actor, organization=organization, roles=MANAGING_ROLES)
+    values = {
+        "allow_local": bool(allow_local),
+        "allow_microsoft_personal": bool(allow_microsoft_personal),
+        "allow_microsoft_work": bool(allow_microsoft_work),
+        "second_factor_required": bool(second_factor_required),
+    }
+    methods = ("allow_local", "allow_microsoft_personal", "allow_microsoft_work")
+    if not any(values[field] for field in methods):
+        raise ValidationError(
+            "Offer at least one way to sign in.",
+            code="authentication_method_required",
+            details={"field": "allow_local"},
+        )
+    row = (
+        AuthenticationSettings.objects.select_for_update().filter(organization=organization).first()
+    )
+    if row is None:
+        row = AuthenticationSettings(organization=organization, **values, updated_at=clock.now())
+        row.save(force_insert=True)
+    elif all(getattr(row, field) == value for field, value in values.items()):
+        return row  # nothing changed: no audit entry
+    else:
+        for field, value in values.items():
+            setattr(row, field, value)
+        row.updated_at = clock.now()
+        row.save(update_fields=[*values, "updated_at"])
+    publish_after_commit(
+        EVENT_AUTHENTICATION_SETTINGS_CHANGED,
+        organization_id=organization.pk,
+        actor_id=actor.pk,
+        setting="authentication",
+        **values,
+    )
+    return row
+
+
+# --- Self-registration of a customer (guide 2.3–2.5) ------------------------------------------
+
+EVENT_ORGANIZATION_REGISTERED = "tenancy.organization_registered"
+EVENT_AGREEMENT_ACCEPTED = "tenancy.agreement_accepted"
+
+
+def registration_profile_clean(
+    *,
+    name: str,
+    address_line1: str,
+    address_line2: str = "",
+    postal_code: str,
+    city: str,
+    country: str,
+    phone: str,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The company details of a registration, cleaned, and one message per wrong field
+    (empty when all is well). Pure: reads no table."""
+    values = {
+        "name": " ".join(str(name or "").split()),
+        "address_line1": str(address_line1 or "").strip(),
+        "address_line2": str(address_line2 or "").strip(),
+        "postal_code": str(postal_code or "").strip(),
+        "city": str(city or "").strip(),
+        "country": str(country or "").strip().upper(),
+        "phone": str(phone or "").strip(),
+    }
+    errors: dict[str, str] = {}
+    for field in ("name", "address_line1", "postal_code", "city", "country", "phone"):
+        if not values[field]:
+            errors[field] = _("This field is required.")
+    if "name" not in errors:
+        try:
+            validate_company_name(values["name"])
+        except DjangoValidationError as exc:
+            errors["name"] = " ".join(exc.messages)
+        if len(values["name"]) > 200:
+            errors["name"] = _("Use at most %(max)d characters.") % {"max": 200}
+    for field, limit in (("address_line1", 200), ("address_line2", 200), ("city", 100)):
+        if len(values[field]) > limit:
+            errors[field] = _("Use at most %(max)d characters.") % {"max": limit}
+    if len(values["postal_code"]) > 20:
+        errors["postal_code"] = _("Use at most %(max)d characters.") % {"max": 20}
+    if "country" not in errors and values["country"] not in countries:
+        errors["country"] = _("Choose a country from the list.")
+    if "phone" not in errors:
+        try:
+            number = phonenumbers.parse(values["phone"], None)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            errors["phone"] = _(
+                "Enter the phone number with its country code, e.g. +380 67 123 4567."
+            )
+        else:
+            values["phone"] = phonenumbers.format_number(
+                number, phonenumbers.PhoneNumberFormat.E164
+            )
+    return values, errors
+
+
+@transaction.atomic
+def organization_register(
+    *,
+    user,
+    parent: Organization,
+    name: str,
+    address_line1: str,
+    address_line2: str = "",
+    postal_code: str,
+    city: str,
+    country: str,
+    phone: str,
+    tenant_choice: str,
+    tenant_domain: str = "",
+    agreement_version: str = "",
+    ip: str | None = None,
+) -> OrganizationRegistration:
+    """Register a customer organization under ``parent`` (an active reseller or provider)
+    with ``user`` as its owner, and record the Microsoft tenant choice and, when given, the
+    acceptance of the Microsoft Customer Agreement (``agreement_version``).
+
+    ``tenant_domain`` (an already validated prefix, without ``.onmicrosoft.com``) is required
+    for a new tenant and refused otherwise; so is the agreement. A user who already belongs
+    to an organization gets ``AlreadyRegistered``. On any error nothing is written."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise PermissionDeniedError(_("Sign in to register your company."))
+    user = get_user_model()._default_manager.select_for_update().get(pk=user.pk)
+    if Membership.objects.filter(user=user).exists():
+        raise AlreadyRegistered(_("Your account already belongs to an organization."))
+    if (
+        parent is None
+        or not parent.is_active
+        or parent.kind not in (OrganizationKind.PROVIDER, OrganizationKind.RESELLER)
+    ):
+        raise InvalidOrganizationTree(_("This shop cannot take registrations now."))
+    try:
+        choice = TenantChoice(tenant_choice)
+    except ValueError:
+        raise ValidationError(
+            _("Choose what to do about the Microsoft tenant."), details={"field": "tenant_choice"}
+        ) from None
+    tenant_domain = (tenant_domain or "").strip().lower() if choice == TenantChoice.NEW else ""
+    if choice == TenantChoice.NEW and not tenant_domain:
+        raise ValidationError(
+            _("Enter a domain name."), details={"fields": {"domain": _("Enter a domain name.")}}
+        )
+    agreement_version = (agreement_version or "").strip() if choice != TenantChoice.NONE else ""
+    if choice == TenantChoice.NEW and not agreement_version:
+        message = _("Accept the Microsoft Customer Agreement to register a new tenant.")
+        raise AgreementRequired(message, details={"fields": {"agreement": message}})
+    values, errors = registration_profile_clean(
+        name=name,
+        address_line1=address_line1,
+        address_line2=address_line2,
+        postal_code=postal_code,
+        city=city,
+        country=country,
+        phone=phone,
+    )
+    if errors:
+        raise ValidationError(_("Please correct the marked fields."), details={"fields": errors})
+    try:
+        ip = str(ipaddress.ip_address(ip)) if ip else None
+    except ValueError:
+        ip = None
+    company_name = values.pop("name")
+    organization = organization_create(
+        kind=OrganizationKind.CUSTOMER,
+        name=company_name,
+        parent=parent,
+        legal_name=company_name,
+        default_currency=parent.default_currency,
+        **values,
+    )
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            registration = OrganizationRegistration.objects.create(
+                organization=organization,
+                registered_by=user,
+                tenant_choice=choice,
+                tenant_domain=tenant_domain,
+                registered_at=now,
+            )
+    except IntegrityError:
+        message = _("This domain name was taken meanwhile; choose another one.")
+        raise ConflictError(
+            message, code="tenant_domain_taken", details={"fields": {"domain": message}}
+        ) from None
+    membership_set(organization=organization, user=user, role=Role.OWNER, actor=user)
+    if agreement_version:
+        AgreementAcceptance.objects.create(
+            organization=organization,
+            user=user,
+            agreement=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+            version=agreement_version,
+            accepted_at=now,
+            ip=ip,
+        )
+        publish_after_commit(
+            EVENT_AGREEMENT_ACCEPTED,
+            organization_id=organization.pk,
+            actor_id=user.pk,
+            user_id=user.pk,
+            agreement=str(AgreementType.MICROSOFT_CUSTOMER_AGREEMENT),
+            version=agreement_version,
+            ip=ip,
+        )
+    publish_after_commit(
+        EVENT_ORGANIZATION_REGISTERED,
+        organization_id=organization.pk,
+        actor_id=user.pk,
+        parent_id=parent.pk,
+        tenant_choice=str(choice),
+        tenant_domain=registration.tenant_domain_name,
+        ip=ip,
+    )
+    return registration

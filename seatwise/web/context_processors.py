@@ -1,6 +1,11 @@
 from django.utils.functional import SimpleLazyObject
 
 from seatwise.tenancy.selectors import can_manage_terms
+from seatwise.web.organization_switch_views import (
+    acting_as_for,
+    may_read_event_log,
+    may_switch_organization,
+)
 from seatwise.web.shop import shop_for
 
 
@@ -14,4 +19,9 @@ def storefront(request):
         "may_manage_settings": SimpleLazyObject(
             lambda: can_manage_terms(user=request.user, organization=shop_for(request).viewer)
         ),
+        # Acting as: the banner under the header, the user menu's "Select organization"
+        # and "Event log" entries (see ``organization_switch_views``). Lazy as well.
+        "acting_as": SimpleLazyObject(lambda: acting_as_for(request)),
+        "may_switch_organization": SimpleLazyObject(lambda: may_switch_organization(request)),
+        "may_read_event_log": SimpleLazyObject(lambda: may_read_event_log(request)),
     }

@@ -21,7 +21,7 @@ from seatwise.tenancy.api_auth import HEADER as API_KEY_HEADER
 from seatwise.tenancy.selectors import terms_pending
 from seatwise.web.shop import shop_for
 
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/", "/admin/", "/dev/")
+EXEMPT_PREFIXES = ("/accounts/", "/_allauth/", "/static/", "/media/", "/i18n/", "/admin/", "/dev/")
 API_PREFIX = "/api/"
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from seatwise.core.errors import ApplicationError
 from seatwise.identity.adapters import INVITATION_EMAIL_SESSION_KEY
@@ -28,7 +28,14 @@ from seatwise.tenancy.selectors import (
     organization_visible_list,
     require_role,
 )
-from seatwise.tenancy.services import invitation_accept, invitation_create, invitation_decline
+from seatwise.tenancy.services import (
+    invitation_accept,
+    invitation_create,
+    invitation_decline,
+    invitation_withdraw,
+    membership_change_role,
+    membership_remove,
+)
 from seatwise.web.errors import render_error
 from seatwise.web.forms import InvitationForm
 from seatwise.web.shop import ORGANIZATION_SESSION_KEY, shop_for
@@ -65,6 +72,8 @@ def _users_page(request, organization, *, form=None, status=200):
                 invitation_pending_list(user=request.user, organization=organization)
             ),
             "form": form if may_invite else None,
+            "may_manage": may_invite,
+            "role_choices": Role.choices,
         },
         status=status,
     )
@@ -193,3 +202,74 @@ def _invitation_page(request, found, *, token: str, refused: bool = False, statu
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "same-origin"  # the token never leaves the site
     return response
+
+
+# --- Members: change a role, remove a member, withdraw an invitation ------------------------
+
+
+def _member_messages() -> dict[str, str]:
+    return {
+        "role_required": _("Your role in this organization does not allow managing users."),
+        "owner_role_required": _("Only an owner can grant, take away or remove the owner role."),
+        "organization_not_found": _("You do not act for an organization yet."),
+        "membership_not_found": _("This member does not exist or is not in your organization."),
+        "invitation_not_found": _(
+            "This invitation does not exist, has expired or has already been used."
+        ),
+        "last_owner": _("The organization needs an owner: make someone else owner first."),
+        "invalid_input": _("Choose a role."),
+    }
+
+
+def _member_action(request, action, success: str):
+    """Run ``action(organization)`` for the acting organization; a refused change comes
+    back to the Users page with the reason (409 / 400), a forbidden one is the error page."""
+    organization = shop_for(request).viewer
+    try:
+        if organization is None:
+            raise OrganizationNotFound("No organization.")
+        action(organization)
+    except ApplicationError as exc:
+        if exc.status in (400, 409):
+            messages.error(request, _member_messages().get(exc.code, exc.message))
+            return redirect("web:organization_users")
+        return render_error(request, exc, _member_messages())
+    messages.success(request, success)
+    return redirect("web:organization_users")
+
+
+@login_required
+@require_POST
+def membership_role_change(request, pk: int):
+    role = request.POST.get("role", "")
+    return _member_action(
+        request,
+        lambda organization: membership_change_role(
+            actor=request.user, organization=organization, pk=pk, role=role
+        ),
+        _("The role was changed."),
+    )
+
+
+@login_required
+@require_POST
+def membership_remove_view(request, pk: int):
+    return _member_action(
+        request,
+        lambda organization: membership_remove(
+            actor=request.user, organization=organization, pk=pk
+        ),
+        _("The member was removed from the organization."),
+    )
+
+
+@login_required
+@require_POST
+def invitation_withdraw_view(request, pk: int):
+    return _member_action(
+        request,
+        lambda organization: invitation_withdraw(
+            actor=request.user, organization=organization, pk=pk
+        ),
+        _("The invitation was withdrawn; its link no longer works."),
+    )

@@ -3,6 +3,7 @@ from django.urls import include, path
 from seatwise.web import (
     account_views,
     customer_info_views,
+    organization_switch_views,
     organization_views,
     terms_views,
     views,
@@ -27,6 +28,26 @@ urlpatterns = [
     path("account/terms/", terms_views.terms, name="terms"),
     path("organizations/settings/terms/", terms_views.terms_settings, name="terms_settings"),
     path("organizations/users/", organization_views.organization_users, name="organization_users"),
+    path(
+        "organizations/users/<int:pk>/role/",
+        organization_views.membership_role_change,
+        name="membership_role_change",
+    ),
+    path(
+        "organizations/users/<int:pk>/remove/",
+        organization_views.membership_remove_view,
+        name="membership_remove",
+    ),
+    path(
+        "organizations/invitations/<int:pk>/withdraw/",
+        organization_views.invitation_withdraw_view,
+        name="invitation_withdraw",
+    ),
+    path(
+        "organizations/switch/",
+        organization_switch_views.organization_switch,
+        name="organization_switch",
+    ),
     path("invitations/<str:token>/", organization_views.invitation, name="invitation"),
     path("", include("seatwise.web.registration_urls")),
     path("", include("seatwise.web.company_urls")),

@@ -10,10 +10,12 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from seatwise.web.tests.shop_data import build_shop
+from tests.browser.signin import give_sms_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "s3cret-Passw0rd"
+OWNER_PHONE = "+380672498010"
 
 
 def _sign_in(page, base: str, email: str, password: str, path: str = "/") -> None:
@@ -21,6 +23,7 @@ def _sign_in(page, base: str, email: str, password: str, path: str = "/") -> Non
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    give_sms_code(page, OWNER_PHONE)  # the second factor, from the mailbox
 
 
 def test_an_invited_new_user_signs_up_accepts_and_sees_only_its_organization(live_server, browser):
@@ -29,7 +32,7 @@ def test_an_invited_new_user_signs_up_accepts_and_sees_only_its_organization(liv
     from seatwise.tenancy.tests.factories import make_member, make_user
 
     shop = build_shop()
-    owner = make_user("rita@example.test", PASSWORD)
+    owner = make_user("rita@example.test", PASSWORD, phone=OWNER_PHONE)
     make_member(shop.reseller, Role.OWNER, user=owner)
     user_email_mark_verified(user=owner)
     mail.outbox.clear()

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from seatwise.catalog.tests.factories import make_offer, make_product
 from seatwise.web.tests.shop_data import add_prices, build_shop
+from tests.browser.signin import give_sms_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -170,7 +171,7 @@ def test_signed_in_customer_sees_its_own_price(live_server, desktop, shop):
     from seatwise.identity.services import user_email_mark_verified
     from seatwise.tenancy.tests.factories import make_member, make_user
 
-    user = make_user("olga@example.test", "s3cret-Passw0rd")
+    user = make_user("olga@example.test", "s3cret-Passw0rd", phone="+380672498010")
     make_member(shop.customer, user=user)
     user_email_mark_verified(user=user)
     page = desktop
@@ -178,6 +179,7 @@ def test_signed_in_customer_sees_its_own_price(live_server, desktop, shop):
     page.get_by_label("Email").fill("olga@example.test")
     page.get_by_label("Password").fill("s3cret-Passw0rd")
     page.get_by_role("button", name="Log in").click()
+    give_sms_code(page, "+380672498010")  # the second factor, from the mailbox
 
     expect(page).to_have_url(re.compile(r"/p/aad-premium/$"))
     offer = page.locator("[data-sku='AAD-P1']")

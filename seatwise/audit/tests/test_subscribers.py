@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
 
 from seatwise.audit.models import AuditEvent
 from seatwise.core import events
@@ -111,12 +119,12 @@ def test_account_events_land_in_every_organization_of_the_user(
 def test_sign_in_and_sign_out_are_recorded(client, tree):
     user = make_member(tree["customer"], Role.OWNER)
     user_email_mark_verified(user=user)  # allauth signs in verified addresses only
-    response = client.post(
-        "/accounts/login/",
-        {"login": user.email, "password": PASSWORD},
-        REMOTE_ADDR="198.51.100.20",
-        HTTP_USER_AGENT="Chromium",
-    )
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)  # the second factor, given on allauth's own page here
+    meta = {"REMOTE_ADDR": "198.51.100.20", "HTTP_USER_AGENT": "Chromium"}
+    client.post("/accounts/login/", {"login": user.email, "password": PASSWORD}, **meta)
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    response = client.post("/accounts/2fa/authenticate/", {"code": code}, **meta)
     assert response.status_code == 302
     client.post("/accounts/logout/")
     entries = AuditEvent.objects.order_by("pk")

@@ -7,6 +7,7 @@ from django.test import Client
 
 from seatwise.identity.services import user_email_mark_verified
 from seatwise.tenancy.tests.factories import make_member, make_user
+from seatwise.web.tests.signin_helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +22,8 @@ def olga(shop):
     return user
 
 
-def _sign_in(client, password=PASSWORD, **headers):
-    return client.post(
-        "/accounts/login/", {"login": "olga@example.test", "password": password}, **headers
-    )
+def _sign_in(client, password=PASSWORD):
+    return sign_in(client, "olga@example.test", password)  # with the second factor by SMS code
 
 
 def test_a_user_sees_their_sessions_and_ends_the_other_ones(olga, settings):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.core import mail
 
@@ -12,6 +10,7 @@ from seatwise.identity.models import User
 from seatwise.identity.services import user_email_mark_verified
 from seatwise.tenancy.tests.factories import make_member, make_user
 from seatwise.web.tests.helpers import text
+from seatwise.web.tests.signin_helpers import sign_in
 
 PASSWORD = "Passw0rd!x"
 WRONG_CREDENTIALS = "The email address and/or password you specified are not correct."
@@ -26,7 +25,7 @@ def olga(shop):
 
 
 def _sign_in(client, email, password, **extra):
-    return client.post("/accounts/login/", {"login": email, "password": password, **extra})
+    return sign_in(client, email, password, **extra)  # with the second factor by SMS code
 
 
 def test_login_page_asks_for_the_email_and_password_and_offers_a_reset(client, shop):
@@ -37,7 +36,7 @@ def test_login_page_asks_for_the_email_and_password_and_offers_a_reset(client, s
     assert '<input class="form-control" type="email" required name="login"' in body
     assert '<input class="form-control" type="password" required name="password"' in body
     assert "Log in to Seatwise" in body
-    assert '<a href="/accounts/password/reset/">Forgot password?</a>' in body
+    assert '<a href="/accounts/recover/">Forgot password?</a>' in body
     assert "sign up" not in body.lower()
 
 
@@ -168,70 +167,9 @@ def test_sign_in_and_sign_out_are_recorded_in_the_audit_log(client, shop, olga):
     ]
 
 
-def _code_from(message) -> str:
-    match = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", message.body, re.MULTILINE)
-    assert match, message.body
-    return match.group(1)
-
-
-def test_password_reset_by_code_end_to_end(client, shop, olga):
-    response = client.post("/accounts/password/reset/", {"email": "olga@example.test"})
-    assert response.status_code == 302
-    assert response["Location"] == "/accounts/password/reset/confirm/"
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["olga@example.test"]
-    code = _code_from(mail.outbox[0])
-
-    response = client.post("/accounts/password/reset/confirm/", {"code": code})
-    assert response.status_code == 302
-    assert response["Location"] == "/accounts/password/reset/complete/"
-
-    weak = client.post(
-        "/accounts/password/reset/complete/", {"password1": "weakpass", "password2": "weakpass"}
-    )
-    assert weak.status_code == 200
-    assert (
-        "Use at least 3 kinds of characters; add an uppercase letter or a digit or a symbol."
-        in (text(weak))
-    )
-    olga.refresh_from_db()
-    assert olga.check_password(PASSWORD)
-
-    response = client.post(
-        "/accounts/password/reset/complete/",
-        {"password1": "New-Passw0rd-2026", "password2": "New-Passw0rd-2026"},
-    )
-    assert response.status_code == 302
-    assert response["Location"] == "/accounts/password/reset/done/"
-    assert "_auth_user_id" not in client.session
-    assert '<a href="/accounts/login/" class="btn btn-primary w-100">Log in</a>' in text(
-        client.get("/accounts/password/reset/done/")
-    )
-
-    assert WRONG_CREDENTIALS in text(_sign_in(client, "olga@example.test", PASSWORD))
-    response = _sign_in(client, "olga@example.test", "New-Passw0rd-2026")
-    assert response.status_code == 302
-    assert client.session["_auth_user_id"] == str(olga.pk)
-
-
-def test_a_wrong_reset_code_is_refused_and_the_password_is_unchanged(client, shop, olga):
-    client.post("/accounts/password/reset/", {"email": "olga@example.test"})
-    code = _code_from(mail.outbox[0])
-    wrong = "000000" if code != "000000" else "111111"
-
-    response = client.post("/accounts/password/reset/confirm/", {"code": wrong})
-
-    assert response.status_code == 200
-    assert "Incorrect code." in text(response)
-    assert client.get("/accounts/password/reset/complete/").status_code == 302
-    olga.refresh_from_db()
-    assert olga.check_password(PASSWORD)
-
-
-def test_a_reset_for_an_unknown_email_looks_the_same_and_reveals_nothing(client, shop, olga):
-    response = client.post("/accounts/password/reset/", {"email": "nobody@example.test"})
+def test_allauths_password_reset_address_leads_to_the_recovery_by_e_mail_and_phone(client):
+    # Recovery itself (e-mail code, then phone code): test_password_recovery.py.
+    response = client.get("/accounts/password/reset/")
 
     assert response.status_code == 302
-    assert response["Location"] == "/accounts/password/reset/confirm/"
-    assert [m.to for m in mail.outbox] == [["nobody@example.test"]]
-    assert "olga" not in mail.outbox[0].body
+    assert response["Location"] == "/accounts/recover/"
