@@ -19,3 +19,14 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def sms(settings):
+    """Text messages and calls go to memory for this test; the list of what was sent."""
+    from seatwise.notifications.sms import MemorySmsBackend
+
+    settings.SMS_BACKEND = "seatwise.notifications.sms.MemorySmsBackend"
+    MemorySmsBackend.outbox.clear()
+    yield MemorySmsBackend.outbox
+    MemorySmsBackend.outbox.clear()

@@ -163,6 +163,26 @@ def test_headless_sign_up_stays_closed(client):
     assert config["data"]["account"]["is_open_for_signup"] is False
 
 
+def test_headless_sign_up_stays_closed_for_an_invited_browser_session(client):
+    from seatwise.tenancy.services import invitation_create
+
+    acme = make_customer(make_reseller(make_provider()), "Acme")
+    owner = make_member(acme, Role.OWNER, user=make_user("owner@example.test"))
+    _invitation, token = invitation_create(
+        actor=owner, organization=acme, email="new@example.test", role=Role.BILLING
+    )
+    client.get(f"/register/?invitation={token}")  # the wizard, locked to the invitation
+    response = client.post(
+        "/_allauth/browser/v1/auth/signup",
+        {"email": "new@example.test", "password": "An0ther-Passw0rd!"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert not User.objects.filter(email="new@example.test").exists()
+    config = client.get("/_allauth/browser/v1/config").json()
+    assert config["data"]["account"]["is_open_for_signup"] is False
+
+
 def test_the_browser_client_is_served_too(client):
     assert client.get("/_allauth/browser/v1/config").status_code == 200
     assert client.get("/_allauth/browser/v1/auth/session").status_code == 401

@@ -204,7 +204,12 @@ if env.MICROSOFT_PERSONAL_CLIENT_ID:
 
 # Storefront registration: codes sent and codes checked per client IP, as (count, seconds),
 # on top of the per-address limits of seatwise.identity.codes.
-REGISTRATION_RATE_LIMITS = {"send_code": (20, 3600), "check_code": (30, 600)}
+# Per client network (count, seconds): registration codes; per user: the live domain check.
+REGISTRATION_RATE_LIMITS = {
+    "send_code": (20, 3600),
+    "check_code": (30, 600),
+    "domain_check": (60, 600),
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("uk", _("Ukrainian"))]

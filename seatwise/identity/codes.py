@@ -5,7 +5,7 @@ A code is six digits, stored as a keyed hash (HMAC with the secret key, bound to
 target, so a code for one address or purpose never checks for another), valid for
 ``CODE_TTL``, allows ``MAX_ATTEMPTS`` wrong tries, and is used once. A new code for the same
 purpose and target replaces the previous one (which then stops working), no sooner than
-``RESEND_COOLDOWN`` after it, and at most ``MAX_PER_HOUR`` an hour.
+``RESEND_COOLDOWN`` after it unless that one was used, and at most ``MAX_PER_HOUR`` an hour.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ def verification_code_issue(*, purpose: str, target: str, user=None) -> IssuedCo
         .filter(purpose=purpose, target=target, created_at__gt=now - dt.timedelta(hours=1))
         .order_by("-created_at")
     )
-    if recent and now - recent[0].created_at < RESEND_COOLDOWN:
+    # The cooldown is for resending: once the latest code was used, a new one may follow.
+    if recent and recent[0].used_at is None and now - recent[0].created_at < RESEND_COOLDOWN:
         wait = int((recent[0].created_at + RESEND_COOLDOWN - now).total_seconds()) + 1
         raise RateLimited(
             _("Please wait %(seconds)d seconds before asking for a new code.") % {"seconds": wait},

@@ -30,6 +30,7 @@ from seatwise.tenancy.selectors import (
     reseller_by_slug,
     user_has_membership,
 )
+from seatwise.web.ratelimits import rate_limit_message, rate_limit_wait
 from seatwise.web.shop import ORGANIZATION_SESSION_KEY
 
 STOREFRONT_RESELLER_SESSION_KEY = "storefront_reseller_id"
@@ -166,6 +167,15 @@ def company_domain_check(request):
     """The live availability line under the domain field (an HTMX fragment)."""
     raw = request.GET.get("domain", "")
     context: dict = {"suffix": SUFFIX}
+    wait = rate_limit_wait(request, action="domain_check", scope=f"user:{request.user.pk}")
+    if wait:
+        # Answered 200 so that htmx swaps the line in (it drops 4xx bodies); the wait is in
+        # the message and in Retry-After. The form's submit checks the domain again anyway.
+        context.update(state="unavailable", message=rate_limit_message(wait))
+        response = render(request, "web/register/company_domain_status.html", context)
+        response["Retry-After"] = str(wait)
+        response["Cache-Control"] = "no-store"
+        return response
     if not raw.strip():
         context["state"] = "empty"
     else:

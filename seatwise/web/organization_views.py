@@ -1,6 +1,11 @@
 """My account → Users (members and invitations of the acting organization) and the page an
 invitation's link opens. Thin views over ``tenancy`` services and selectors; the e-mail goes
-out through ``notifications``."""
+out through ``notifications``.
+
+Someone without an account who holds an invitation chooses *Create an account*
+(``/register/?invitation=<token>``): the registration wizard (``registration_views``) then
+runs locked to the invited address and comes back to the invitation page, signed in, to
+accept or decline."""
 
 from __future__ import annotations
 
@@ -14,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from seatwise.core.errors import ApplicationError
-from seatwise.identity.adapters import INVITATION_EMAIL_SESSION_KEY
 from seatwise.notifications.services import notification_send
 from seatwise.tenancy import invitations
 from seatwise.tenancy.enums import MANAGING_ROLES, Role
@@ -38,9 +42,8 @@ from seatwise.tenancy.services import (
 )
 from seatwise.web.errors import render_error
 from seatwise.web.forms import InvitationForm
+from seatwise.web.registration_views import invitation_forget
 from seatwise.web.shop import ORGANIZATION_SESSION_KEY, shop_for
-
-PENDING_INVITATION_SESSION_KEY = "invitation_token"
 
 
 def _messages() -> dict[str, str]:
@@ -136,11 +139,6 @@ def organization_users(request):
         return render_error(request, exc, _messages())
 
 
-def _forget_invitation(request) -> None:
-    request.session.pop(INVITATION_EMAIL_SESSION_KEY, None)
-    request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
-
-
 @require_http_methods(["GET", "POST"])
 def invitation(request, token: str):
     try:
@@ -156,7 +154,7 @@ def invitation(request, token: str):
                 invitation_decline(token=token, user=user)
             except ApplicationError as exc:
                 return render_error(request, exc, _messages())
-            _forget_invitation(request)
+            invitation_forget(request)
             messages.info(request, _("You declined the invitation."))
             return redirect("web:home")
         if action == "accept":
@@ -168,17 +166,13 @@ def invitation(request, token: str):
                 if exc.status != 403:
                     return render_error(request, exc, _messages())
                 return _invitation_page(request, found, token=token, refused=True, status=403)
-            _forget_invitation(request)
+            invitation_forget(request)
             request.session[ORGANIZATION_SESSION_KEY] = membership.organization_id
             messages.success(
                 request,
                 _("Welcome to %(organization)s.") % {"organization": found.organization.name},
             )
             return redirect("web:home")
-    if not user.is_authenticated:
-        # Opens sign-up for the invited address only (see ``identity.adapters``).
-        request.session[INVITATION_EMAIL_SESSION_KEY] = found.email
-        request.session[PENDING_INVITATION_SESSION_KEY] = token
     return _invitation_page(request, found, token=token)
 
 
@@ -196,6 +190,7 @@ def _invitation_page(request, found, *, token: str, refused: bool = False, statu
             "matches": matches,
             "refused": refused,
             "next_query": urlencode({"next": here}),
+            "register_query": urlencode({"invitation": token}),
         },
         status=status,
     )

@@ -18,25 +18,37 @@ password-recovery link) instead of a code, and no code is ever accepted for it.
 
 Besides the per-address limits of the code functions, sending and checking codes are limited
 per client IP (``REGISTRATION_RATE_LIMITS``): HTTP 429 with the wait.
+
+Invitations: *Create an account* on an invitation's page links to
+``/register/?invitation=<token>``; the token is checked (a pending invitation, else the
+invitation's "not found" page) and the visitor is sent on to ``/register/`` (the token leaves
+the address bar). The wizard is then locked to the invited address (kept under
+``INVITATION`` with the token, apart from ``STATE``): the e-mail step shows it read-only,
+with no *Change e-mail*, and sends the code only to it. The e-mail code step stays: an
+invitation link is a bearer token that gets forwarded, previewed by link scanners and kept
+in browser histories, so holding it proves nothing about the mailbox, and every account's
+primary address is one proved with a code. (The lock only narrows the wizard; it never
+grants anything.) Password, names and phone code follow exactly as for anyone. The account
+is then created and signed in and the visitor goes back to the invitation page to *Accept*
+or *Decline*, not on to the company registration. *Cancel* forgets the wizard and the lock
+and goes back to the invitation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import ipaddress
 import logging
 import math
-import time
 
 import phonenumbers
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -56,10 +68,14 @@ from seatwise.identity.registration import (
 )
 from seatwise.identity.validators import password_rule_text
 from seatwise.notifications.services import notification_send
+from seatwise.tenancy.selectors import invitation_get_by_token
+from seatwise.web.errors import render_error
+from seatwise.web.ratelimits import rate_limit_message, rate_limit_wait
 
 logger = logging.getLogger(__name__)
 
 STATE = "registration"
+INVITATION = "registration_invitation"  # {"email", "token", "organization"}
 DEFAULT_REGION = "UA"
 AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 NAME_LABELS = (
@@ -87,7 +103,44 @@ def _email_state(request) -> dict:
 
 def _email_proved(request) -> str:
     step = _email_state(request)
-    return step.get("address", "") if step.get("verified") else ""
+    address = step.get("address", "") if step.get("verified") else ""
+    invited = _invited_email(request)
+    return "" if invited and address != invited else address
+
+
+def _invitation(request) -> dict:
+    """The invitation this wizard was started from (``_start_for_invitation``), or {}."""
+    value = request.session.get(INVITATION)
+    return value if isinstance(value, dict) and value.get("email") else {}
+
+
+def _invited_email(request) -> str:
+    return _invitation(request).get("email", "")
+
+
+def _start_for_invitation(request, token: str):
+    """Start the wizard for the holder of the pending invitation ``token``: the e-mail step
+    is locked to the invited address, and the account, once created, goes back to the
+    invitation. What was proved earlier in this session for the same address is kept;
+    anything else is forgotten."""
+    try:
+        found = invitation_get_by_token(token=token)
+    except ApplicationError as exc:
+        return render_error(request, exc)
+    request.session[INVITATION] = {
+        "email": found.email,
+        "token": token,
+        "organization": found.organization.name,
+    }
+    if _email_state(request).get("address") != found.email:
+        _save(request, {})
+    return redirect("web:register")
+
+
+def invitation_forget(request) -> None:
+    """The invitation was accepted or declined: forget the wizard it started, if any."""
+    if request.session.pop(INVITATION, None):
+        request.session.pop(STATE, None)
 
 
 def _details(request) -> dict:
@@ -104,42 +157,6 @@ def _seconds_left(iso: str | None) -> int:
 
 
 # --- per-IP limits ---------------------------------------------------------------------
-
-
-def _client_network(request) -> str:
-    """The client's IP; for IPv6 its /64, which one client can fill with addresses."""
-    ip = get_adapter(request).get_client_ip(request)
-    try:
-        address = ipaddress.ip_address(ip)
-    except ValueError:
-        return ip
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return ip
-
-
-def _ip_wait(request, action: str) -> int:
-    """Count one ``action`` ("send_code" or "check_code") for the client's IP; the seconds
-    to wait when the limit is reached (nothing is counted then), else 0."""
-    amount, seconds = settings.REGISTRATION_RATE_LIMITS[action]
-    key = f"registration:rl:{action}:{_client_network(request)}"
-    now = time.time()
-    history = [at for at in cache.get(key, []) if at > now - seconds]
-    if len(history) >= amount:
-        return max(1, math.ceil(min(history) + seconds - now))
-    history.append(now)
-    cache.set(key, history, seconds)
-    return 0
-
-
-def _ip_limit_message(wait: int) -> str:
-    if wait > 90:
-        return _("Too many attempts from your network. Try again in %(minutes)d minutes.") % {
-            "minutes": (wait + 59) // 60
-        }
-    return _("Too many attempts from your network. Try again in %(seconds)d seconds.") % {
-        "seconds": wait
-    }
 
 
 def _language(request) -> str:
@@ -167,6 +184,7 @@ def _email_page(request, *, email="", error="", code_error="", status=200):
         "web/register/email.html",
         {
             "step": 1,
+            "invitation": _invitation(request),
             "pending_email": step.get("address", ""),
             "email": email,
             "error": error,
@@ -178,9 +196,9 @@ def _email_page(request, *, email="", error="", code_error="", status=200):
 
 
 def _send_email_code(request, email: str):
-    wait = _ip_wait(request, "send_code")
+    wait = rate_limit_wait(request, action="send_code")
     if wait:
-        return _email_page(request, email=email, error=_ip_limit_message(wait), status=429)
+        return _email_page(request, email=email, error=rate_limit_message(wait), status=429)
     try:
         started = registration_email_start(email=email)
     except RateLimited as exc:
@@ -222,6 +240,11 @@ def _send_email_code(request, email: str):
 @_anonymous_only
 @require_http_methods(["GET", "POST"])
 def register(request):
+    if request.method == "GET" and "invitation" in request.GET:
+        return _start_for_invitation(request, request.GET["invitation"])
+    invited = _invited_email(request)
+    if invited and _email_state(request).get("address", invited) != invited:
+        _save(request, {})  # only the invited address may be proved here
     if request.method == "GET":
         if _email_proved(request):
             return redirect("web:register_details")
@@ -232,13 +255,14 @@ def register(request):
         _save(request, {})
         return redirect("web:register")
     if action == "send":
-        return _send_email_code(request, request.POST.get("email", ""))
+        # An invitation locks the address: the form's is ignored.
+        return _send_email_code(request, _invited_email(request) or request.POST.get("email", ""))
     if action == "resend" and pending:
         return _send_email_code(request, pending)
     if action == "verify" and pending:
-        wait = _ip_wait(request, "check_code")
+        wait = rate_limit_wait(request, action="check_code")
         if wait:
-            return _email_page(request, code_error=_ip_limit_message(wait), status=429)
+            return _email_page(request, code_error=rate_limit_message(wait), status=429)
         try:
             address = registration_email_confirm(email=pending, code=request.POST.get("code", ""))
         except ApplicationError as exc:
@@ -260,6 +284,7 @@ def _details_page(request, *, values=None, errors=None, status=200):
         "web/register/details.html",
         {
             "step": 2,
+            "invitation": _invitation(request),
             "email": _email_proved(request),
             "password_rule": password_rule_text(),
             "password_errors": errors.get("password", []),
@@ -336,6 +361,7 @@ def _phone_page(request, *, region="", number="", phone_error="", code_error="",
         "web/register/phone.html",
         {
             "step": 3,
+            "invitation": _invitation(request),
             "regions": _regions(region or step.get("region") or DEFAULT_REGION),
             "number": number,
             "pending_phone": step.get("number", ""),
@@ -356,9 +382,9 @@ def _send_phone_code(request, *, region: str, number: str, voice: bool, pending:
             request, region=region, number=number, phone_error=message, status=status
         )
 
-    wait = _ip_wait(request, "send_code")
+    wait = rate_limit_wait(request, action="send_code")
     if wait:
-        return refused(_ip_limit_message(wait), 429)
+        return refused(rate_limit_message(wait), 429)
     try:
         phone, issued = registration_phone_start(region=region, number=number)
     except RateLimited as exc:
@@ -395,9 +421,9 @@ def _after_registration_url() -> str:
 
 
 def _create_account(request, details: dict, pending: str):
-    wait = _ip_wait(request, "check_code")
+    wait = rate_limit_wait(request, action="check_code")
     if wait:
-        return _phone_page(request, code_error=_ip_limit_message(wait), status=429)
+        return _phone_page(request, code_error=rate_limit_message(wait), status=429)
     try:
         user = user_register(
             email=_email_proved(request),
@@ -413,10 +439,15 @@ def _create_account(request, details: dict, pending: str):
     except EmailTaken as exc:
         request.session.pop(STATE, None)
         messages.error(request, exc.message)
+        token = (request.session.pop(INVITATION, None) or {}).get("token")
+        if token:
+            here = reverse("web:invitation", args=[token])
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': here})}")
         return redirect("account_login")
     except ApplicationError as exc:
         return _phone_page(request, code_error=exc.message, status=400)
     request.session.pop(STATE, None)
+    invitation = request.session.pop(INVITATION, None) or {}
     notification_send(
         event="identity.welcome",
         to_email=user.email,
@@ -430,6 +461,13 @@ def _create_account(request, details: dict, pending: str):
         idempotency_key=f"welcome:{user.pk}",
     )
     login(request, user, backend=AUTH_BACKEND)
+    if invitation.get("token"):
+        messages.success(
+            request,
+            _("Your account was created. Now accept or decline the invitation to %(organization)s.")
+            % {"organization": invitation.get("organization", "")},
+        )
+        return redirect("web:invitation", invitation["token"])
     messages.success(request, _("Your account was created. Now register your company."))
     return redirect(_after_registration_url())
 
@@ -474,5 +512,8 @@ def register_phone(request):
 @require_POST
 def register_cancel(request):
     request.session.pop(STATE, None)
+    invitation = request.session.pop(INVITATION, None) or {}
     messages.info(request, _("Registration cancelled. Nothing was saved."))
+    if invitation.get("token"):
+        return redirect("web:invitation", invitation["token"])
     return redirect("web:home")

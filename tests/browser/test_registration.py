@@ -10,20 +10,11 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from seatwise.notifications.sms import MemorySmsBackend
 from seatwise.web.tests.shop_data import build_shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Blue-Sky-2026"
-
-
-@pytest.fixture
-def sms(settings):
-    settings.SMS_BACKEND = "seatwise.notifications.sms.MemorySmsBackend"
-    MemorySmsBackend.outbox.clear()
-    yield MemorySmsBackend.outbox
-    MemorySmsBackend.outbox.clear()
 
 
 def _code(body: str) -> str:

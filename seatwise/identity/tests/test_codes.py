@@ -90,6 +90,13 @@ def test_a_new_code_waits_for_the_cooldown_and_replaces_the_old_one():
     assert _check(second.code, at=START + dt.timedelta(seconds=62))
 
 
+def test_after_a_used_code_a_new_one_needs_no_cooldown():
+    first = _issue()
+    assert _check(first.code, at=START + dt.timedelta(seconds=10))
+    second = _issue(at=START + dt.timedelta(seconds=20))  # e.g. signing in again at once
+    assert _check(second.code, at=START + dt.timedelta(seconds=21))
+
+
 def test_at_most_five_codes_an_hour():
     for n in range(5):
         _issue(at=START + dt.timedelta(minutes=2 * n))

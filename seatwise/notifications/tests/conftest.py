@@ -13,8 +13,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from seatwise.notifications.sms import MemorySmsBackend
-
 
 @dataclass
 class GatewayReply:
@@ -90,11 +88,8 @@ def gateway_settings(settings, sms_gateway):
 
 
 @pytest.fixture
-def memory_sms(settings):
-    settings.SMS_BACKEND = "seatwise.notifications.sms.MemorySmsBackend"
-    MemorySmsBackend.outbox.clear()
-    yield MemorySmsBackend.outbox
-    MemorySmsBackend.outbox.clear()
+def memory_sms(sms):
+    return sms  # the root conftest's in-memory SMS outbox
 
 
 @pytest.fixture

@@ -213,6 +213,20 @@ def test_an_unavailable_vendor_asks_to_try_again(client, newcomer, unavailable):
     assert "We could not check the domain name now. Try again in a moment." in page
 
 
+def test_the_live_check_is_limited_per_user_and_says_how_long_to_wait(client, newcomer, settings):
+    settings.REGISTRATION_RATE_LIMITS = {
+        **settings.REGISTRATION_RATE_LIMITS,
+        "domain_check": (2, 600),
+    }
+    for name in ("acmeua", "acmeua2"):
+        assert 'data-domain-state="available"' in text(client.get(CHECK, {"domain": name}))
+    response = client.get(CHECK, {"domain": "acmeua3"})
+    assert 'data-domain-state="unavailable"' in text(response)
+    assert "Too many attempts from your network. Try again in 10 minutes." in text(response)
+    assert response["Retry-After"] == "600"
+    assert not TenantDomain.objects.filter(prefix="acmeua3").exists()
+
+
 # --- Submitting -----------------------------------------------------------------------------
 
 

@@ -8,7 +8,6 @@ import time_machine
 
 from seatwise.audit.models import AuditEvent
 from seatwise.identity.services import user_phone_change_start
-from seatwise.notifications.sms import MemorySmsBackend
 from seatwise.tenancy.enums import Role
 from seatwise.tenancy.tests.factories import (
     make_customer,
@@ -26,11 +25,8 @@ NEW = "+380501234567"
 
 
 @pytest.fixture
-def outbox(settings):
-    settings.SMS_BACKEND = "seatwise.notifications.sms.MemorySmsBackend"
-    MemorySmsBackend.outbox.clear()
-    yield MemorySmsBackend.outbox
-    MemorySmsBackend.outbox.clear()
+def outbox(sms):
+    return sms  # the root conftest's in-memory SMS outbox
 
 
 @pytest.fixture

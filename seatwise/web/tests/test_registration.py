@@ -12,7 +12,6 @@ from django.core import mail
 
 from seatwise.core import events
 from seatwise.identity.models import User
-from seatwise.notifications.sms import MemorySmsBackend
 from seatwise.tenancy.tests.factories import (
     make_customer,
     make_member,
@@ -35,14 +34,6 @@ DETAILS = {
     "display_name": "Olga S",
     "surname": "Sikur",
 }
-
-
-@pytest.fixture
-def sms(settings):
-    settings.SMS_BACKEND = "seatwise.notifications.sms.MemorySmsBackend"
-    MemorySmsBackend.outbox.clear()
-    yield MemorySmsBackend.outbox
-    MemorySmsBackend.outbox.clear()
 
 
 @pytest.fixture

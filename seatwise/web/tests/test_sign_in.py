@@ -143,9 +143,12 @@ def test_sign_up_is_closed_and_a_post_creates_no_account(client, shop):
     )
 
     assert page.status_code == 200
-    assert "Sign Up Closed" in text(page)
+    assert "Create your account with Register" in text(page)
+    assert '<a class="btn btn-primary" href="/register/" data-register-link>Register</a>' in (
+        text(page)
+    )
     assert response.status_code == 200
-    assert "We are sorry, but the sign up is currently closed." in text(response)
+    assert "Accounts are created through Register" in text(response)
     assert not User.objects.filter(email="new@example.test").exists()
     assert mail.outbox == []
 
