@@ -177,6 +177,71 @@ def resend_wait(sent_at: float | None) -> int:
     return int(left) + 1 if left > 0 else 0
 
 
+# --- The second factor, shared by the page and the headless API
+# (seatwise.web.headless_second_factor).
+
+
+def sign_in_phone(user) -> str:
+    """The phone the sign-in code goes to (E.164), or "" when the user has none."""
+    return user.phone.as_e164 if user.phone else ""
+
+
+def sign_in_code_send(request, *, user, phone: str, voice: bool) -> int:
+    """Text (or, with ``voice``, read out by a call) a new sign-in code to ``phone`` and
+    remember the time in the session; returns the seconds until another may be sent.
+    Raises ``RateLimited`` (``details["retry_after"]``)."""
+    issued = verification_code_issue(purpose=CodePurpose.SIGN_IN, target=phone, user=user)
+    notification_send(
+        event="identity.sign_in_code",
+        to_phone=phone,
+        context={"code": issued.code, **code_context()},
+        language=getattr(request, "LANGUAGE_CODE", "en"),
+        voice=voice,
+    )
+    state = _state(request, user)
+    state["sent_at"] = clock.now().timestamp()
+    _save(request, state)
+    return resend_wait(state["sent_at"])
+
+
+def sign_in_code_pending(request, *, user) -> bool:
+    """True while a sign-in code sent in this session for ``user`` may still be valid."""
+    sent_at = _state(request, user).get("sent_at")
+    return bool(sent_at) and clock.now().timestamp() < sent_at + CODE_TTL.total_seconds()
+
+
+def sign_in_code_check(*, user, phone: str, code: str) -> None:
+    """Use the sign-in code texted to ``phone`` for ``user``; raises ``CodeInvalid`` or
+    ``CodeAttemptsExhausted``."""
+    row = verification_code_check(purpose=CodePurpose.SIGN_IN, target=phone, code=code)
+    if row.user_id != user.pk:
+        raise CodeInvalid(_("This code is not valid. Ask for a new code."))
+
+
+def second_factor_wait(request, *, user) -> int:
+    """Seconds the sign-in of ``user`` stays locked after wrong codes (0: not locked)."""
+    return failures_wait("sign_in", request, str(user.pk))
+
+
+def second_factor_code_refused(request, *, user) -> tuple[str, int]:
+    """Count a wrong second-factor code; the message and HTTP status to answer with (429
+    once the sign-in is locked, which is told to the audit log once)."""
+    wait, left = failure_record("sign_in", request, str(user.pk))
+    if wait:
+        lockout_publish(request, user_id=user.pk, reason="second_factor", wait=wait)
+        return locked_message(wait), 429
+    return wrong_code_message(left), 400
+
+
+def second_factor_passed(request, *, user, method: str) -> None:
+    """The second factor is given: forget the wrong codes and the page's state, and record
+    an SMS code as allauth records its own (it records TOTP and recovery codes itself)."""
+    failures_clear("sign_in", request, str(user.pk))
+    request.session.pop(STATE, None)
+    if method in ("sms", "enroll"):
+        record_authentication(request, user, "mfa", type="sms")
+
+
 # --- The page.
 
 
@@ -193,7 +258,7 @@ def _save(request, state: dict) -> None:
 
 def _options(user) -> dict:
     types = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
-    phone = user.phone.as_e164 if user.phone else ""
+    phone = sign_in_phone(user)
     has_totp = Authenticator.Type.TOTP in types
     return {
         "phone": phone,
@@ -249,19 +314,10 @@ def _page(request, *, user, options, method, state, error="", status=200, phone_
 
 def _send_sign_in_code(request, *, user, phone: str, state: dict, voice: bool) -> None:
     try:
-        issued = verification_code_issue(purpose=CodePurpose.SIGN_IN, target=phone, user=user)
+        sign_in_code_send(request, user=user, phone=phone, voice=voice)
     except RateLimited as exc:
         messages.error(request, exc.message)
         return
-    notification_send(
-        event="identity.sign_in_code",
-        to_phone=phone,
-        context={"code": issued.code, **code_context()},
-        language=getattr(request, "LANGUAGE_CODE", "en"),
-        voice=voice,
-    )
-    state["sent_at"] = clock.now().timestamp()
-    _save(request, state)
     shown = masked_phone(phone)
     if voice:
         messages.info(request, _("We are calling %(phone)s with a code.") % {"phone": shown})
@@ -291,11 +347,7 @@ def _send_enroll_code(request, *, user, phone: str, state: dict, voice: bool):
 def _check(request, *, user, options: dict, method: str, state: dict, code: str) -> bool:
     """True when ``code`` proves the second factor by ``method``; raises CodeInvalid."""
     if method == "sms":
-        row = verification_code_check(
-            purpose=CodePurpose.SIGN_IN, target=options["phone"], code=code
-        )
-        if row.user_id != user.pk:
-            raise CodeInvalid(_("This code is not valid. Ask for a new code."))
+        sign_in_code_check(user=user, phone=options["phone"], code=code)
         return True
     if method in ("totp", "recovery"):
         form = AuthenticateForm(user=user, data={"code": code})
@@ -330,8 +382,7 @@ def second_factor(request):
     if action == "cancel":
         request.session.pop(STATE, None)
         return stage.abort()
-    account = str(user.pk)
-    wait = failures_wait("sign_in", request, account)
+    wait = second_factor_wait(request, user=user)
     if wait:
         return _page(
             request,
@@ -381,12 +432,7 @@ def second_factor(request):
                 code=request.POST.get("code", ""),
             )
         except (CodeInvalid, CodeAttemptsExhausted):
-            wait, left = failure_record("sign_in", request, account)
-            if wait:
-                lockout_publish(request, user_id=user.pk, reason="second_factor", wait=wait)
-                error, status = locked_message(wait), 429
-            else:
-                error, status = wrong_code_message(left), 400
+            error, status = second_factor_code_refused(request, user=user)
             return _page(
                 request,
                 user=user,
@@ -406,9 +452,6 @@ def second_factor(request):
                 error=exc.message,
                 status=400,
             )
-        failures_clear("sign_in", request, account)
-        request.session.pop(STATE, None)
-        if method in ("sms", "enroll"):  # allauth records TOTP and recovery codes itself
-            record_authentication(request, user, "mfa", type="sms")
+        second_factor_passed(request, user=user, method=method)
         return stage.exit()
     return _here(method)
