@@ -15,6 +15,7 @@ from seatwise.catalog.api import router as catalog_router
 from seatwise.core.errors import ApplicationError, error_body
 from seatwise.core.schemas import ErrorOut
 from seatwise.pricing.api import router as priced_catalog_router
+from seatwise.web.registration_api import router as registration_router
 
 logger = logging.getLogger("seatwise.api")
 
@@ -56,6 +57,7 @@ api = SeatwiseAPI(
 )
 api.add_router("/catalog/", catalog_router)
 api.add_router("/catalog/", priced_catalog_router)
+api.add_router("/registration/", registration_router)
 
 
 @api.exception_handler(ApplicationError)

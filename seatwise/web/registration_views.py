@@ -10,7 +10,10 @@
 
 What each step proved is kept in the server-side session under ``STATE`` (one entry per
 step); the address and number a code is checked for come from there, never from the form.
-The password is kept only as Django's hash.
+The password is kept only as Django's hash. The steps themselves (limits, codes, notices,
+the next state, the account and its welcome) are the functions of the "steps" section below,
+which the registration API (``seatwise.web.registration_api``) calls too, keeping the same
+state in a signed token instead of the session.
 
 No user enumeration: for an address that already has an account the visitor sees exactly
 what anyone sees; the address gets allauth's "an account already exists" e-mail (with the
@@ -58,6 +61,7 @@ from seatwise.core import clock
 from seatwise.core.errors import ApplicationError
 from seatwise.identity.codes import CODE_TTL
 from seatwise.identity.exceptions import RateLimited
+from seatwise.identity.models import User
 from seatwise.identity.registration import (
     EmailTaken,
     registration_details_validate,
@@ -102,8 +106,7 @@ def _email_state(request) -> dict:
 
 
 def _email_proved(request) -> str:
-    step = _email_state(request)
-    address = step.get("address", "") if step.get("verified") else ""
+    address = proved_email(_state(request))
     invited = _invited_email(request)
     return "" if invited and address != invited else address
 
@@ -146,21 +149,154 @@ def invitation_forget(request) -> None:
 def _details(request) -> dict:
     if not _email_proved(request):
         return {}
-    return _state(request).get("details") or {}
+    return given_details(_state(request))
 
 
-def _seconds_left(iso: str | None) -> int:
+# --- the steps, shared with the registration API ---------------------------------------
+# A state is the dict of what each step proved: {"email": {"address", "verified",
+# "resend_after"}, "details": {names, "password_hash"}, "phone": {"number", "region",
+# "voice", "resend_after"}}. Each step takes the state and returns the next one; it raises
+# ``RateLimited`` (the per-IP limits here, the per-address ones of the codes; with
+# ``retry_after``) or another ``ApplicationError``.
+
+
+def proved_email(state: dict) -> str:
+    step = state.get("email") or {}
+    return step.get("address", "") if step.get("verified") else ""
+
+
+def given_details(state: dict) -> dict:
+    return (state.get("details") or {}) if proved_email(state) else {}
+
+
+def pending_phone(state: dict) -> str:
+    return (state.get("phone") or {}).get("number", "") if given_details(state) else ""
+
+
+def seconds_left(iso: str | None) -> int:
     if not iso:
         return 0
     left = (dt.datetime.fromisoformat(iso) - clock.now()).total_seconds()
     return max(0, math.ceil(left))
 
 
-# --- per-IP limits ---------------------------------------------------------------------
-
-
 def _language(request) -> str:
     return getattr(request, "LANGUAGE_CODE", "") or settings.LANGUAGE_CODE
+
+
+def _limit(request, *, action: str) -> None:
+    wait = rate_limit_wait(request, action=action)
+    if wait:
+        raise RateLimited(rate_limit_message(wait), details={"retry_after": wait})
+
+
+def email_code_send(request, *, email: str) -> dict:
+    """Send a code to ``email`` (an address with an account gets allauth's "an account
+    already exists" notice instead, and the caller answers the same); the new state."""
+    _limit(request, action="send_code")
+    started = registration_email_start(email=email)
+    if started.account_exists:
+        try:
+            get_adapter(request).send_account_already_exists_mail(started.email)
+        except Exception:  # the visitor must see the same answer whatever happens
+            logger.exception("Registration: the account-exists notice was not sent")
+    else:
+        notification_send(
+            event="identity.email_verification_code",
+            to_email=started.email,
+            context={
+                "code": started.issued.code,
+                "expires_minutes": int(CODE_TTL.total_seconds() // 60),
+            },
+            language=_language(request),
+        )
+    return {
+        "email": {
+            "address": started.email,
+            "verified": False,
+            "resend_after": started.issued.resend_after.isoformat(),
+        }
+    }
+
+
+def email_code_check(request, *, state: dict, code: str) -> dict:
+    """Prove the pending address of ``state`` with ``code``; the new state."""
+    _limit(request, action="check_code")
+    pending = (state.get("email") or {}).get("address", "")
+    address = registration_email_confirm(email=pending, code=code)
+    return {"email": {"address": address, "verified": True}}
+
+
+def details_give(*, state: dict, password: str, password_confirm: str, **names: str) -> dict:
+    """Check the password and the names (``RegistrationInvalid`` with ``details["fields"]``);
+    the new state keeps only the password's hash and forgets a number given before."""
+    details = registration_details_validate(
+        email=proved_email(state), password=password, password_confirm=password_confirm, **names
+    )
+    state = {key: value for key, value in state.items() if key != "phone"}
+    state["details"] = {
+        "given_name": details.given_name,
+        "display_name": details.display_name,
+        "surname": details.surname,
+        "password_hash": details.password_hash,
+    }
+    return state
+
+
+def phone_code_send(request, *, state: dict, region: str, number: str, voice: bool) -> dict:
+    """Send a code to the number by SMS or, with ``voice``, by a call; the new state."""
+    _limit(request, action="send_code")
+    phone, issued = registration_phone_start(region=region, number=number)
+    notification_send(
+        event="identity.phone_verification_code",
+        to_phone=phone,
+        context={"code": issued.code, "expires_minutes": int(CODE_TTL.total_seconds() // 60)},
+        language=_language(request),
+        voice=voice,
+    )
+    return {
+        **state,
+        "phone": {
+            "number": phone,
+            "region": region,
+            "voice": voice,
+            "resend_after": issued.resend_after.isoformat(),
+        },
+    }
+
+
+def account_create(request, *, state: dict, code: str) -> User:
+    """Create the account once ``code`` proves the pending number, and queue the welcome
+    e-mail. Raises ``EmailTaken`` when the address got an account in the meantime."""
+    _limit(request, action="check_code")
+    details = given_details(state)
+    user = user_register(
+        email=proved_email(state),
+        password_hash=details["password_hash"],
+        given_name=details["given_name"],
+        display_name=details["display_name"],
+        surname=details["surname"],
+        phone=pending_phone(state),
+        phone_code=code,
+        ip=request.META.get("REMOTE_ADDR"),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
+    )
+    notification_send(
+        event="identity.welcome",
+        to_email=user.email,
+        context={
+            "name": user.given_name,
+            "username": user.email,
+            "sign_in_url": request.build_absolute_uri(reverse("account_login")),
+        },
+        language=_language(request),
+        # The same key as the company step's welcome: one e-mail, whichever comes first.
+        idempotency_key=f"welcome:{user.pk}",
+    )
+    return user
+
+
+# --- the wizard ------------------------------------------------------------------------
 
 
 def _anonymous_only(view):
@@ -189,50 +325,24 @@ def _email_page(request, *, email="", error="", code_error="", status=200):
             "email": email,
             "error": error,
             "code_error": code_error,
-            "resend_wait": _seconds_left(step.get("resend_after")),
+            "resend_wait": seconds_left(step.get("resend_after")),
         },
         status=status,
     )
 
 
 def _send_email_code(request, email: str):
-    wait = rate_limit_wait(request, action="send_code")
-    if wait:
-        return _email_page(request, email=email, error=rate_limit_message(wait), status=429)
     try:
-        started = registration_email_start(email=email)
+        state = email_code_send(request, email=email)
     except RateLimited as exc:
         return _email_page(request, email=email, error=exc.message, status=429)
     except ApplicationError as exc:
         return _email_page(request, email=email, error=exc.message, status=400)
-    if started.account_exists:
-        try:
-            get_adapter(request).send_account_already_exists_mail(started.email)
-        except Exception:  # the visitor must see the same answer whatever happens
-            logger.exception("Registration: the account-exists notice was not sent")
-    else:
-        notification_send(
-            event="identity.email_verification_code",
-            to_email=started.email,
-            context={
-                "code": started.issued.code,
-                "expires_minutes": int(CODE_TTL.total_seconds() // 60),
-            },
-            language=_language(request),
-        )
-    _save(
-        request,
-        {
-            "email": {
-                "address": started.email,
-                "verified": False,
-                "resend_after": started.issued.resend_after.isoformat(),
-            }
-        },
-    )
+    _save(request, state)
     messages.info(
         request,
-        _("We sent a verification code to %(email)s. Enter it below.") % {"email": started.email},
+        _("We sent a verification code to %(email)s. Enter it below.")
+        % {"email": state["email"]["address"]},
     )
     return redirect("web:register")
 
@@ -260,14 +370,15 @@ def register(request):
     if action == "resend" and pending:
         return _send_email_code(request, pending)
     if action == "verify" and pending:
-        wait = rate_limit_wait(request, action="check_code")
-        if wait:
-            return _email_page(request, code_error=rate_limit_message(wait), status=429)
         try:
-            address = registration_email_confirm(email=pending, code=request.POST.get("code", ""))
+            state = email_code_check(
+                request, state=_state(request), code=request.POST.get("code", "")
+            )
+        except RateLimited as exc:
+            return _email_page(request, code_error=exc.message, status=429)
         except ApplicationError as exc:
             return _email_page(request, code_error=exc.message, status=400)
-        _save(request, {"email": {"address": address, "verified": True}})
+        _save(request, state)
         messages.success(request, _("Your e-mail address is verified."))
         return redirect("web:register_details")
     return redirect("web:register")
@@ -314,8 +425,8 @@ def register_details(request):
         return _details_page(request, values=_details(request))
     values = {name: request.POST.get(name, "") for name, _label in NAME_LABELS}
     try:
-        details = registration_details_validate(
-            email=email,
+        state = details_give(
+            state=_state(request),
             password=request.POST.get("password", ""),
             password_confirm=request.POST.get("password_confirm", ""),
             **values,
@@ -324,14 +435,6 @@ def register_details(request):
         return _details_page(
             request, values=values, errors=exc.details.get("fields", {}), status=400
         )
-    state = _state(request)
-    state["details"] = {
-        "given_name": details.given_name,
-        "display_name": details.display_name,
-        "surname": details.surname,
-        "password_hash": details.password_hash,
-    }
-    state.pop("phone", None)
     _save(request, state)
     return redirect("web:register_phone")
 
@@ -366,7 +469,7 @@ def _phone_page(request, *, region="", number="", phone_error="", code_error="",
             "number": number,
             "pending_phone": step.get("number", ""),
             "voice": step.get("voice", False),
-            "resend_wait": _seconds_left(step.get("resend_after")),
+            "resend_wait": seconds_left(step.get("resend_after")),
             "phone_error": phone_error,
             "code_error": code_error,
         },
@@ -382,30 +485,16 @@ def _send_phone_code(request, *, region: str, number: str, voice: bool, pending:
             request, region=region, number=number, phone_error=message, status=status
         )
 
-    wait = rate_limit_wait(request, action="send_code")
-    if wait:
-        return refused(rate_limit_message(wait), 429)
     try:
-        phone, issued = registration_phone_start(region=region, number=number)
+        state = phone_code_send(
+            request, state=_state(request), region=region, number=number, voice=voice
+        )
     except RateLimited as exc:
         return refused(exc.message, 429)
     except ApplicationError as exc:
         return refused(exc.message, 400)
-    notification_send(
-        event="identity.phone_verification_code",
-        to_phone=phone,
-        context={"code": issued.code, "expires_minutes": int(CODE_TTL.total_seconds() // 60)},
-        language=_language(request),
-        voice=voice,
-    )
-    state = _state(request)
-    state["phone"] = {
-        "number": phone,
-        "region": region,
-        "voice": voice,
-        "resend_after": issued.resend_after.isoformat(),
-    }
     _save(request, state)
+    phone = state["phone"]["number"]
     if voice:
         messages.info(request, _("We are calling %(phone)s with a code.") % {"phone": phone})
     else:
@@ -420,22 +509,11 @@ def _after_registration_url() -> str:
         return reverse("web:home")
 
 
-def _create_account(request, details: dict, pending: str):
-    wait = rate_limit_wait(request, action="check_code")
-    if wait:
-        return _phone_page(request, code_error=rate_limit_message(wait), status=429)
+def _create_account(request):
     try:
-        user = user_register(
-            email=_email_proved(request),
-            password_hash=details["password_hash"],
-            given_name=details["given_name"],
-            display_name=details["display_name"],
-            surname=details["surname"],
-            phone=pending,
-            phone_code=request.POST.get("code", ""),
-            ip=request.META.get("REMOTE_ADDR"),
-            user_agent=request.META.get("HTTP_USER_AGENT", "")[:255],
-        )
+        user = account_create(request, state=_state(request), code=request.POST.get("code", ""))
+    except RateLimited as exc:
+        return _phone_page(request, code_error=exc.message, status=429)
     except EmailTaken as exc:
         request.session.pop(STATE, None)
         messages.error(request, exc.message)
@@ -448,18 +526,6 @@ def _create_account(request, details: dict, pending: str):
         return _phone_page(request, code_error=exc.message, status=400)
     request.session.pop(STATE, None)
     invitation = request.session.pop(INVITATION, None) or {}
-    notification_send(
-        event="identity.welcome",
-        to_email=user.email,
-        context={
-            "name": user.given_name,
-            "username": user.email,
-            "sign_in_url": request.build_absolute_uri(reverse("account_login")),
-        },
-        language=_language(request),
-        # The same key as the company step's welcome: one e-mail, whichever comes first.
-        idempotency_key=f"welcome:{user.pk}",
-    )
     login(request, user, backend=AUTH_BACKEND)
     if invitation.get("token"):
         messages.success(
@@ -504,7 +570,7 @@ def register_phone(request):
         _save(request, state)
         return redirect("web:register_phone")
     if action == "verify" and pending:
-        return _create_account(request, details, pending)
+        return _create_account(request)
     messages.error(request, _("Ask for a code first."))
     return redirect("web:register_phone")
 
