@@ -15,6 +15,8 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="web:password_recovery", query_string=True),
     ),
     path("accounts/", include("allauth.urls")),
+    # The SMS second factor for headless clients, before allauth's own 2fa/authenticate.
+    path("_allauth/", include("seatwise.web.headless_second_factor")),
     path("_allauth/", include("allauth.headless.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dev/", include("seatwise.notifications.urls")),  # 404 unless DEBUG

@@ -5,7 +5,9 @@ Two sources:
 * **Django's auth signals** (``user_logged_in``, ``user_logged_out``, ``user_login_failed``),
   sent by ``django.contrib.auth`` and by allauth alike: sign-in, sign-out and failed sign-in
   are recorded in every organization the user is a member of. A failure for an e-mail that
-  matches no user is not recorded (no organization to record it in).
+  matches no user is not recorded (no organization to record it in). allauth's own signals
+  add an authenticator app or recovery codes added or removed (``authenticator_added`` /
+  ``authenticator_removed``) and a change of primary e-mail address (``email_changed``).
 * **Events published after commit** (``seatwise.core.events``). The contract:
 
   - organization events, ``payload["organization_id"]`` required, ``actor_id`` optional
@@ -35,6 +37,8 @@ from __future__ import annotations
 
 import logging
 
+from allauth.account import signals as account_signals
+from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
@@ -150,6 +154,29 @@ def on_user_login_failed(sender, credentials=None, request=None, **kwargs) -> No
     )
 
 
+def on_authenticator_added(sender, request=None, user=None, authenticator=None, **kwargs):
+    if user is not None:
+        details = {"type": getattr(authenticator, "type", "")}
+        audit_record_for_user(user=user, event=E.MFA_ENABLED, details=details, request=request)
+
+
+def on_authenticator_removed(sender, request=None, user=None, authenticator=None, **kwargs):
+    if user is not None:
+        details = {"type": getattr(authenticator, "type", "")}
+        audit_record_for_user(user=user, event=E.MFA_DISABLED, details=details, request=request)
+
+
+def on_email_changed(
+    sender, request=None, user=None, from_email_address=None, to_email_address=None, **kwargs
+):
+    if user is not None:
+        details = {
+            "from": getattr(from_email_address, "email", ""),
+            "to": getattr(to_email_address, "email", ""),
+        }
+        audit_record_for_user(user=user, event=E.EMAIL_CHANGED, details=details, request=request)
+
+
 def register() -> None:
     for name in ORGANIZATION_EVENTS:
         events.subscribe(name, on_organization_event)
@@ -158,3 +185,8 @@ def register() -> None:
     user_logged_in.connect(on_user_logged_in, dispatch_uid="audit.sign_in")
     user_logged_out.connect(on_user_logged_out, dispatch_uid="audit.sign_out")
     user_login_failed.connect(on_user_login_failed, dispatch_uid="audit.sign_in_failed")
+    mfa_signals.authenticator_added.connect(on_authenticator_added, dispatch_uid="audit.mfa_on")
+    mfa_signals.authenticator_removed.connect(
+        on_authenticator_removed, dispatch_uid="audit.mfa_off"
+    )
+    account_signals.email_changed.connect(on_email_changed, dispatch_uid="audit.email_changed")

@@ -143,6 +143,32 @@ def test_a_failed_sign_in_is_recorded_without_an_actor_and_without_the_password(
     assert "wrong-pass" not in repr(list(AuditEvent.objects.values()))
 
 
+def test_second_factor_and_email_changes_from_allauth_are_recorded(tree):
+    from allauth.account import signals as account_signals
+    from allauth.account.models import EmailAddress
+    from allauth.mfa import signals as mfa_signals
+    from allauth.mfa.models import Authenticator
+
+    user = make_member(tree["customer"], Role.OWNER)
+    authenticator = TOTP.activate(user, generate_totp_secret()).instance
+    mfa_signals.authenticator_added.send(
+        sender=Authenticator, request=None, user=user, authenticator=authenticator
+    )
+    mfa_signals.authenticator_removed.send(
+        sender=Authenticator, request=None, user=user, authenticator=authenticator
+    )
+    old = EmailAddress(user=user, email="old@example.test")
+    new = EmailAddress(user=user, email="new@example.test")
+    account_signals.email_changed.send(
+        sender=EmailAddress, request=None, user=user, from_email_address=old, to_email_address=new
+    )
+    assert [(e[3], e[4]) for e in _entries()] == [
+        ("mfa_enabled", {"type": "totp"}),
+        ("mfa_disabled", {"type": "totp"}),
+        ("email_changed", {"from": "old@example.test", "to": "new@example.test"}),
+    ]
+
+
 def test_subscribers_are_registered_once():
     from seatwise.core.events import _subscribers
 
