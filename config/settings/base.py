@@ -129,6 +129,7 @@ USERSESSIONS_ADAPTER = "seatwise.identity.adapters.UserSessionsAdapter"
 USERSESSIONS_TRACK_ACTIVITY = True
 # Its e-mails go through Django's e-mail backend (the local mailbox by default).
 ACCOUNT_ADAPTER = "seatwise.identity.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "seatwise.identity.forms.LoginForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

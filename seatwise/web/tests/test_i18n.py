@@ -57,3 +57,15 @@ def test_english_is_the_default(client, shop):
 
     assert '<html lang="en">' in body
     assert "Cloud licences for your whole organization" in body
+
+
+def test_the_sign_in_and_registration_pages_speak_ukrainian(client, shop):
+    client.post("/i18n/setlang/", {"language": "uk"})
+
+    login = text(client.get("/accounts/login/"))
+    register = text(client.get("/register/"))
+
+    assert '<label class="form-label" for="id_login">Електронна пошта</label>' in login
+    assert "Забули пароль?" in login
+    assert "Email" not in login.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "Надіслати код підтвердження" in register
