@@ -91,3 +91,13 @@ MICROSOFT_AUTHORITY: str = env.str(
 MICROSOFT_GRAPH_URL: str = env.str(
     "MICROSOFT_GRAPH_URL", default="https://graph.microsoft.com"
 ).rstrip("/")
+
+# LiqPay (docs/adr/0013-liqpay.md): the default merchant keys of a provider's payment account
+# (a provider may enter its own in the admin). Empty URLs mean LiqPay's own; `make run`
+# points them at the simulator (sandboxes/liqpay/server.py) on LIQPAY_SIMULATOR_PORT.
+LIQPAY_PUBLIC_KEY: str = env.str("LIQPAY_PUBLIC_KEY", default="")
+LIQPAY_PRIVATE_KEY: str = env.str("LIQPAY_PRIVATE_KEY", default="")
+LIQPAY_CHECKOUT_URL: str = env.str("LIQPAY_CHECKOUT_URL", default="")
+LIQPAY_API_URL: str = env.str("LIQPAY_API_URL", default="")
+LIQPAY_SANDBOX: bool = env.bool("LIQPAY_SANDBOX", default=DEBUG)
+LIQPAY_SIMULATOR_PORT: int = env.int("LIQPAY_SIMULATOR_PORT", default=8901)

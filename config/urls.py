@@ -20,6 +20,7 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("dev/", include("seatwise.notifications.urls")),  # 404 unless DEBUG
+    path("payments/", include("seatwise.payments.urls")),  # LiqPay's server callback
     path("", include("seatwise.audit.urls")),
     path("", include("seatwise.web.urls")),
 ]

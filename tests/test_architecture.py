@@ -25,6 +25,7 @@ GLOBAL_MODELS = {
     "catalog.Category": "shared vendor catalogue",
     "catalog.Product": "shared vendor catalogue",
     "catalog.Offer": "shared vendor catalogue",
+    "orders.OrderNumberCounter": "one order-number sequence per day across all sellers",
 }
 
 MONEY_APPS = ("pricing", "cart", "orders", "payments", "billing", "subscriptions")

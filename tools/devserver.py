@@ -1,4 +1,5 @@
-"""Start the web server, a Celery worker and Celery beat; Ctrl-C stops all three.
+"""Start the web server, a Celery worker, Celery beat and the LiqPay simulator; Ctrl-C stops
+all four.
 
 Used by ``make run``. If one of them exits, the others are stopped too, so a broken worker
 never goes unnoticed behind a running web server.
@@ -22,10 +23,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
     parser.add_argument("--host", default="127.0.0.1")
+    # The LiqPay simulator has its own port, independent of PORT; config/settings/dev.py
+    # points the checkout and API URLs at it (LIQPAY_SIMULATOR_PORT changes both).
+    parser.add_argument("--liqpay-port", default=os.environ.get("LIQPAY_SIMULATOR_PORT", "8901"))
     args = parser.parse_args()
 
     var = Path(os.environ.get("SEATWISE_VAR_DIR", ROOT / "var"))
-    for folder in ("broker/out", "broker/processed", "broker/control", "mailbox"):
+    for folder in ("broker/out", "broker/processed", "broker/control", "mailbox", "liqpay"):
         (var / folder).mkdir(parents=True, exist_ok=True)
 
     celery = [str(BIN / "celery"), "-A", "config"]
@@ -33,6 +37,21 @@ def main() -> int:
         "web": [sys.executable, "manage.py", "runserver", f"{args.host}:{args.port}"],
         "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "-n", "worker@%h"],
         "beat": [*celery, "beat", "--loglevel=INFO", "-s", str(var / "celerybeat-schedule")],
+        "liqpay": [
+            sys.executable,
+            "sandboxes/liqpay/server.py",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(args.liqpay_port),
+            "--state-dir",
+            str(var / "liqpay"),
+            # The demo keys of config/settings/dev.py (docs/adr/0013-liqpay.md).
+            "--public-key",
+            "sandbox_i000",
+            "--private-key",
+            "sandbox_secret",
+        ],
     }
     procs: dict[str, subprocess.Popen] = {}
     stopping = False
@@ -62,7 +81,8 @@ def main() -> int:
         procs[name] = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
     print(
         f"Seatwise is running on http://{args.host}:{args.port}/  (admin: /admin/, API docs:"
-        " /api/v1/docs). Press Ctrl-C to stop.",
+        f" /api/v1/docs; LiqPay simulator: http://127.0.0.1:{args.liqpay_port}/). Press Ctrl-C"
+        " to stop.",
         flush=True,
     )
     status = 0

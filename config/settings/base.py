@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "seatwise.connectors",
     "seatwise.catalog",
     "seatwise.pricing",
+    "seatwise.payments",
+    "seatwise.orders",
+    "seatwise.cart",
     "seatwise.web",
     "seatwise.demo",
 ]
@@ -273,6 +276,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.delivery_requeue_stuck",
         "schedule": 300,
     },
+    "payments-poll-pending": {"task": "payments.pending_poll", "schedule": 300},
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "broker"
@@ -289,12 +293,23 @@ SEATWISE_CLOCK_SHIFT = env.CLOCK_SHIFT
 SEATWISE_EXPECT_SERVICES = env.EXPECT_SERVICES
 SEATWISE_CURRENCIES = ["USD", "EUR", "UAH"]
 SEATWISE_DEFAULT_CURRENCY = "USD"
+# VAT rate in percent by the seller's country code, e.g. {"UA": Decimal("20")}; unset: 0.
+SEATWISE_VAT_RATES: dict = {}
 # Vendor connectors (seatwise.connectors.registry): the embedded one answers from the database.
 SEATWISE_MICROSOFT_CONNECTOR = "seatwise.connectors.offline.OfflineMicrosoftConnector"
 # The Microsoft Customer Agreement a customer accepts when it registers a new tenant.
 SEATWISE_MCA_VERSION = "2024-06"
 SEATWISE_MCA_URL = "https://aka.ms/customeragreement"
 PHONENUMBER_DEFAULT_FORMAT = "E164"
+# LiqPay defaults for a provider's payment account (docs/adr/0013-liqpay.md).
+LIQPAY_PUBLIC_KEY = env.LIQPAY_PUBLIC_KEY
+LIQPAY_PRIVATE_KEY = env.LIQPAY_PRIVATE_KEY
+LIQPAY_CHECKOUT_URL = env.LIQPAY_CHECKOUT_URL or "https://www.liqpay.ua/api/3/checkout"
+LIQPAY_API_URL = env.LIQPAY_API_URL or "https://www.liqpay.ua/api/request"
+LIQPAY_SANDBOX = env.LIQPAY_SANDBOX
+LIQPAY_HTTP_TIMEOUT = 15  # seconds
+LIQPAY_POLL_AFTER_MINUTES = 10  # ask the status API about payments pending this long…
+LIQPAY_POLL_LIMIT_HOURS = 24  # …until they are this old
 
 NINJA_PAGINATION_MAX_LIMIT = 100
 

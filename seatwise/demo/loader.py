@@ -24,6 +24,7 @@ from seatwise.demo import DEMO_PASSWORD
 from seatwise.demo.data.catalog import CATEGORIES, PRODUCTS, VENDORS, ProductSpec
 from seatwise.demo.data.organizations import ORGANIZATIONS, PROVIDER, USERS
 from seatwise.demo.data.pricing import (
+    COUPONS,
     EXCHANGE_RATES,
     PRICE_LISTS,
     RATES_VALID_FROM,
@@ -34,8 +35,10 @@ from seatwise.demo.data.pricing import (
 from seatwise.demo.snapshot import TableChange, compare, take_snapshot
 from seatwise.identity.models import User
 from seatwise.identity.services import user_email_mark_verified
-from seatwise.pricing.models import ExchangeRate, Price, PriceList, ResellerTerms
+from seatwise.pricing.enums import CouponKind
+from seatwise.pricing.models import Coupon, ExchangeRate, Price, PriceList, ResellerTerms
 from seatwise.pricing.services import (
+    coupon_upsert,
     exchange_rate_set,
     price_list_upsert,
     price_set,
@@ -59,6 +62,7 @@ TABLES: dict[type[models.Model], str] = {
     Price: "prices",
     ResellerTerms: "reseller terms",
     ExchangeRate: "exchange rates",
+    Coupon: "coupons",
 }
 
 
@@ -235,6 +239,15 @@ def _load_pricing(organizations: dict[str, Organization], offers: dict[str, Offe
             reseller=organizations[terms.reseller],
             price_list=lists[terms.price_list] if terms.price_list else None,
             **options,
+        )
+    for spec in COUPONS:
+        coupon_upsert(
+            organization=organizations[spec.issuer],
+            code=spec.code,
+            kind=CouponKind.PERCENT,
+            value=spec.percent,
+            minimum_subtotal=spec.minimum_usd,
+            minimum_currency="USD" if spec.minimum_usd is not None else "",
         )
     for base, quote, rate in EXCHANGE_RATES:
         exchange_rate_set(

@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from seatwise.core.admin import BumpsCacheAdmin
-from seatwise.pricing.models import ExchangeRate, Price, PriceList, ResellerTerms
+from seatwise.pricing.models import (
+    Coupon,
+    CouponRedemption,
+    ExchangeRate,
+    Price,
+    PriceList,
+    ResellerTerms,
+)
 
 
 @admin.register(PriceList)
@@ -35,3 +42,34 @@ class ExchangeRateAdmin(BumpsCacheAdmin):
     list_filter = ("base_currency", "quote_currency")
     list_select_related = ("organization",)
     autocomplete_fields = ("organization",)
+
+
+@admin.register(Coupon)
+class CouponAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "organization",
+        "kind",
+        "value",
+        "currency",
+        "scope",
+        "valid_from",
+        "valid_until",
+        "times_used",
+        "usage_limit",
+        "is_active",
+    )
+    list_filter = ("kind", "scope", "is_active")
+    list_select_related = ("organization",)
+    search_fields = ("code", "organization__name")
+    autocomplete_fields = ("organization", "category", "offer")
+    readonly_fields = ("times_used",)
+
+
+@admin.register(CouponRedemption)
+class CouponRedemptionAdmin(admin.ModelAdmin):
+    list_display = ("coupon", "organization", "order_reference", "redeemed_at")
+    list_select_related = ("coupon", "organization")
+    search_fields = ("coupon__code", "order_reference", "organization__name")
+    autocomplete_fields = ("organization", "coupon")
+    readonly_fields = ("redeemed_at",)

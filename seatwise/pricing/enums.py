@@ -17,3 +17,14 @@ class PriceKind(models.TextChoices):
 
 
 DEFAULT_RESELLER_MARKUP_PERCENT = "5"
+
+
+class CouponKind(models.TextChoices):
+    PERCENT = "percent", _("Percent")
+    FIXED = "fixed", _("Fixed amount")
+
+
+class CouponScope(models.TextChoices):
+    ORDER = "order", _("Whole order")
+    CATEGORY = "category", _("One category")
+    OFFER = "offer", _("One offer")

@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from seatwise.catalog.enums import BillingPlan
-from seatwise.pricing.enums import DEFAULT_RESELLER_MARKUP_PERCENT, PriceListKind
+from seatwise.pricing.enums import (
+    DEFAULT_RESELLER_MARKUP_PERCENT,
+    CouponKind,
+    CouponScope,
+    PriceListKind,
+)
 
 AMOUNT = {"max_digits": 14, "decimal_places": 4}
 
@@ -140,3 +147,118 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"1 {self.base_currency} = {self.rate} {self.quote_currency}"
+
+
+class Coupon(models.Model):
+    """A discount code issued by a provider or reseller (``organization``) to its buyers."""
+
+    organization = models.ForeignKey(
+        "tenancy.Organization",
+        on_delete=models.CASCADE,
+        related_name="coupons",
+        db_index=True,
+        help_text=_("The provider or reseller that issues the code."),
+    )
+    code = models.CharField(_("code"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=10, choices=CouponKind.choices)
+    value = models.DecimalField(
+        _("value"),
+        max_digits=14,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Percent for a percent coupon, an amount for a fixed one."),
+    )
+    currency = models.CharField(
+        _("currency"), max_length=3, blank=True, help_text=_("Fixed-amount coupons only.")
+    )
+    scope = models.CharField(
+        _("applies to"), max_length=10, choices=CouponScope.choices, default=CouponScope.ORDER
+    )
+    category = models.ForeignKey(
+        "catalog.Category", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    offer = models.ForeignKey(
+        "catalog.Offer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    usage_limit = models.PositiveIntegerField(
+        _("total uses"), null=True, blank=True, help_text=_("Empty: unlimited.")
+    )
+    per_customer_limit = models.PositiveIntegerField(
+        _("uses per customer"), null=True, blank=True, help_text=_("Empty: unlimited.")
+    )
+    times_used = models.PositiveIntegerField(_("times used"), default=0, editable=False)
+    minimum_subtotal = models.DecimalField(
+        _("minimum sub-total"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    minimum_currency = models.CharField(_("minimum sub-total currency"), max_length=3, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coupon")
+        verbose_name_plural = _("coupons")
+        ordering = ("organization_id", "code")
+        constraints = [
+            models.UniqueConstraint(
+                "organization", Lower("code"), name="coupon_code_unique_per_issuer_ci"
+            ),
+            models.CheckConstraint(
+                name="coupon_percent_at_most_100",
+                condition=~models.Q(kind=CouponKind.PERCENT) | models.Q(value__lte=100),
+            ),
+            models.CheckConstraint(
+                name="coupon_used_within_limit",
+                condition=models.Q(usage_limit__isnull=True)
+                | models.Q(times_used__lte=models.F("usage_limit")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def clean(self) -> None:
+        errors = {}
+        if self.kind == CouponKind.FIXED and not self.currency:
+            errors["currency"] = _("A fixed-amount coupon needs a currency.")
+        if self.scope == CouponScope.CATEGORY and not self.category_id:
+            errors["category"] = _("Choose the category the coupon applies to.")
+        if self.scope == CouponScope.OFFER and not self.offer_id:
+            errors["offer"] = _("Choose the offer the coupon applies to.")
+        if self.minimum_subtotal is not None and not self.minimum_currency:
+            errors["minimum_currency"] = _("Give the currency of the minimum sub-total.")
+        if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
+            errors["valid_until"] = _("The end must come after the start.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CouponRedemption(models.Model):
+    """One use of a coupon by a customer (``organization``), for an order."""
+
+    organization = models.ForeignKey(
+        "tenancy.Organization", on_delete=models.CASCADE, related_name="+", db_index=True
+    )
+    coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="redemptions")
+    order_reference = models.CharField(_("order"), max_length=60)
+    redeemed_at = models.DateTimeField(_("redeemed at"))
+
+    class Meta:
+        verbose_name = _("coupon redemption")
+        verbose_name_plural = _("coupon redemptions")
+        ordering = ("-redeemed_at",)
+        indexes = [models.Index(fields=["coupon", "organization"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coupon", "order_reference"], name="coupon_redemption_once_per_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coupon} · {self.order_reference}"

@@ -9,17 +9,50 @@ Amounts are ``Decimal`` (or an ``int`` or a decimal string); a float is refused.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from seatwise.catalog.models import Offer
+from seatwise.core import clock
 from seatwise.core.cache import CATALOG, generation_bump
 from seatwise.core.errors import ValidationError
-from seatwise.core.money import MINOR_UNITS
+from seatwise.core.money import MINOR_UNITS, Money
 from seatwise.core.upsert import upsert
-from seatwise.pricing.enums import DEFAULT_RESELLER_MARKUP_PERCENT, PriceListKind
-from seatwise.pricing.models import ExchangeRate, Price, PriceList, ResellerTerms
+from seatwise.pricing.calculations import MissingExchangeRate, convert
+from seatwise.pricing.discounts import (
+    CouponTerms,
+    DiscountLine,
+    coupon_discount,
+    line_is_eligible,
+)
+from seatwise.pricing.enums import (
+    DEFAULT_RESELLER_MARKUP_PERCENT,
+    CouponKind,
+    CouponScope,
+    PriceListKind,
+)
+from seatwise.pricing.exceptions import (
+    CouponAlreadyUsed,
+    CouponExhausted,
+    CouponExpired,
+    CouponMinimumNotReached,
+    CouponNotApplicable,
+    CouponNotFound,
+    CouponNotStarted,
+    CouponWrongCurrency,
+)
+from seatwise.pricing.models import (
+    Coupon,
+    CouponRedemption,
+    ExchangeRate,
+    Price,
+    PriceList,
+    ResellerTerms,
+)
 from seatwise.tenancy.enums import OrganizationKind
 from seatwise.tenancy.models import Organization
 
@@ -190,3 +223,204 @@ def exchange_rate_set(
         values={"rate": amount},
     )
     return exchange_rate
+
+
+# --- Coupons ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CouponQuote:
+    """A coupon that applies, and the discount it gives on the lines it was checked with."""
+
+    coupon: Coupon
+    discount: Money
+
+
+def _coupon_terms(coupon: Coupon) -> CouponTerms:
+    return CouponTerms(
+        kind=coupon.kind,
+        value=coupon.value,
+        scope=coupon.scope,
+        currency=coupon.currency,
+        category_id=coupon.category_id,
+        offer_id=coupon.offer_id,
+    )
+
+
+def _in_currency(amount: Money, currency: str, rates) -> Money | None:
+    try:
+        return convert(amount, to=currency, rates=rates or {})
+    except MissingExchangeRate:
+        return None
+
+
+def _coupon_validate(
+    *,
+    coupon: Coupon,
+    customer: Organization | None,
+    subtotal: Money,
+    lines: list[DiscountLine],
+    at: dt.datetime,
+    rates,
+) -> Money:
+    """The discount ``coupon`` gives, or the typed error that says why it does not apply."""
+    if coupon.valid_from is not None and at < coupon.valid_from:
+        raise CouponNotStarted(
+            _("This coupon is not valid yet: it can be used from %(date)s.")
+            % {"date": date_format(coupon.valid_from, "DATE_FORMAT")}
+        )
+    if coupon.valid_until is not None and at >= coupon.valid_until:
+        raise CouponExpired(
+            _("This coupon expired on %(date)s.")
+            % {"date": date_format(coupon.valid_until, "DATE_FORMAT")}
+        )
+    if coupon.usage_limit is not None and coupon.times_used >= coupon.usage_limit:
+        raise CouponExhausted(_("This coupon has been used up."))
+    if customer is not None and coupon.per_customer_limit is not None:
+        used = CouponRedemption.objects.filter(coupon=coupon, organization=customer).count()
+        if used >= coupon.per_customer_limit:
+            raise CouponAlreadyUsed(
+                _("You have already used this coupon.")
+                if coupon.per_customer_limit == 1
+                else _("You have already used this coupon %(count)s times, its limit.")
+                % {"count": coupon.per_customer_limit}
+            )
+    if coupon.minimum_subtotal is not None:
+        minimum = Money(coupon.minimum_subtotal, coupon.minimum_currency or subtotal.currency)
+        local = _in_currency(minimum, subtotal.currency, rates)
+        if local is None or subtotal < local:
+            shown = local.quantize() if local is not None else minimum.quantize()
+            raise CouponMinimumNotReached(
+                _("This coupon needs a sub-total of at least %(minimum)s.") % {"minimum": shown},
+                details={"minimum": str(shown)},
+            )
+    terms = _coupon_terms(coupon)
+    if coupon.kind == CouponKind.FIXED and coupon.currency != subtotal.currency:
+        local = _in_currency(Money(coupon.value, coupon.currency), subtotal.currency, rates)
+        if local is None:
+            raise CouponWrongCurrency(
+                _("This coupon can only be used for purchases in %(currency)s.")
+                % {"currency": coupon.currency}
+            )
+        terms = replace(terms, value=local.amount, currency=subtotal.currency)
+    if not any(line_is_eligible(terms, line) for line in lines):
+        raise CouponNotApplicable(_("This coupon does not apply to any item in your cart."))
+    return coupon_discount(terms=terms, lines=lines, currency=subtotal.currency)
+
+
+def _coupon_find(*, code: str, seller: Organization | None, lock: bool = False) -> Coupon:
+    code = (code or "").strip()
+    queryset = Coupon.objects.filter(organization=seller, code__iexact=code, is_active=True)
+    if lock:
+        queryset = queryset.select_for_update()
+    coupon = queryset.first() if code and seller is not None else None
+    if coupon is None:
+        raise CouponNotFound(_("This coupon code is not valid."))
+    return coupon
+
+
+def coupon_check(
+    *,
+    code: str,
+    customer: Organization | None,
+    seller: Organization | None,
+    subtotal: Money,
+    lines: list[DiscountLine],
+    at: dt.datetime | None = None,
+    rates=None,
+) -> CouponQuote:
+    """Whether ``code`` from ``seller`` applies to these lines for ``customer`` (None for a
+    visitor: the per-customer limit is checked again at redemption) and its discount.
+    Raises a ``CouponError`` subclass whose message says why not."""
+    coupon = _coupon_find(code=code, seller=seller)
+    discount = _coupon_validate(
+        coupon=coupon,
+        customer=customer,
+        subtotal=subtotal,
+        lines=lines,
+        at=at or clock.now(),
+        rates=rates,
+    )
+    return CouponQuote(coupon=coupon, discount=discount)
+
+
+def coupon_redeem(
+    *,
+    code: str,
+    customer: Organization,
+    seller: Organization | None,
+    subtotal: Money,
+    lines: list[DiscountLine],
+    order_reference: str,
+    at: dt.datetime | None = None,
+    rates=None,
+) -> CouponRedemption:
+    """Count one use of ``code`` for ``customer``'s order. The coupon row is locked and every
+    limit checked again inside the lock, so two buyers racing for the last use cannot both
+    get it. Calling again for the same order returns the first redemption."""
+    moment = at or clock.now()
+    with transaction.atomic():
+        coupon = _coupon_find(code=code, seller=seller, lock=True)
+        done = CouponRedemption.objects.filter(
+            coupon=coupon, order_reference=order_reference
+        ).first()
+        if done is not None:
+            return done
+        _coupon_validate(
+            coupon=coupon,
+            customer=customer,
+            subtotal=subtotal,
+            lines=lines,
+            at=moment,
+            rates=rates,
+        )
+        redemption = CouponRedemption.objects.create(
+            organization=customer,
+            coupon=coupon,
+            order_reference=order_reference,
+            redeemed_at=moment,
+        )
+        coupon.times_used += 1
+        coupon.save(update_fields=["times_used"])
+    return redemption
+
+
+@transaction.atomic
+def coupon_upsert(
+    *,
+    organization: Organization,
+    code: str,
+    kind: str,
+    value: Decimal | int | str,
+    currency: str = "",
+    minimum_subtotal: Decimal | int | str | None = None,
+    minimum_currency: str = "",
+    usage_limit: int | None = None,
+    per_customer_limit: int | None = None,
+) -> Coupon:
+    """Create or update an order-wide coupon of ``organization`` (a provider or reseller) by
+    its code, writing nothing when it already matches (the demo data and imports use it)."""
+    if organization.kind == OrganizationKind.CUSTOMER:
+        raise _fail("organization", "Only a provider or a reseller issues coupons.")
+    code = (code or "").strip().upper()
+    if not code:
+        raise _fail("code", "A coupon needs a code.")
+    coupon, _created, _changed = upsert(
+        Coupon,
+        what="coupon",
+        lookup={"organization": organization, "code": code},
+        values={
+            "kind": kind,
+            "value": _decimal(value, field="value"),
+            "currency": currency,
+            "scope": CouponScope.ORDER,
+            "minimum_subtotal": None
+            if minimum_subtotal is None
+            else _decimal(minimum_subtotal, field="minimum_subtotal"),
+            "minimum_currency": minimum_currency,
+            "usage_limit": usage_limit,
+            "per_customer_limit": per_customer_limit,
+            "is_active": True,
+        },
+    )
+    return coupon

@@ -53,4 +53,6 @@ urlpatterns = [
     path("", include("seatwise.web.company_urls")),
     path("", include("seatwise.web.signin_urls")),
     path("", include("seatwise.web.identity_providers_urls")),
+    path("", include("seatwise.web.cart_urls")),
+    path("", include("seatwise.web.order_urls")),
 ]

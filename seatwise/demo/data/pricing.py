@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from seatwise.catalog.enums import BillingPlan
 from seatwise.demo.data.catalog import CISCO, HUDDLEWAVE, LOCKFERN, MICROSOFT, OBLIK, STASHWELL
 from seatwise.demo.data.catalog import STORE as STORE_VENDOR
-from seatwise.demo.data.organizations import RESELLER_DNIPRO, RESELLER_NORTHWIND
+from seatwise.demo.data.organizations import PROVIDER, RESELLER_DNIPRO, RESELLER_NORTHWIND
 from seatwise.pricing.enums import PriceListKind
 
 CENT = Decimal("0.01")
@@ -86,6 +86,22 @@ RESELLER_TERMS = (
     ResellerTermsSpec(
         RESELLER_DNIPRO, price_list=GOLD_PARTNER_LIST.name, markup_percent=Decimal(8)
     ),
+)
+
+
+@dataclass(frozen=True)
+class CouponSpec:
+    issuer: str  # organization slug
+    code: str
+    percent: Decimal
+    minimum_usd: Decimal | None = None
+
+
+# Visitors and direct customers buy with the provider's codes, a reseller's customers with
+# their reseller's (see ``pricing.services.coupon_check``).
+COUPONS = (
+    CouponSpec(PROVIDER, "WELCOME10", Decimal(10)),
+    CouponSpec(RESELLER_NORTHWIND, "NORTHWIND15", Decimal(15), minimum_usd=Decimal(100)),
 )
 
 RATES_VALID_FROM = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -23,6 +23,10 @@ SAMPLE_CONTEXT = {
         "expires_days": 7,
     },
     "test.ping": {},
+    **{
+        event: {"name": "Olga", "number": "24-11-2026 27131", "total": "120.00 USD"}
+        for event in ("orders.placed", "orders.paid", "orders.completed", "orders.failed")
+    },
 }
 
 

@@ -1,0 +1,38 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Saved for later")
+    PLACED = "placed", _("Placed")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    PROVISIONING = "provisioning", _("Provisioning")
+    COMPLETED = "completed", _("Completed")
+    PARTIALLY_FAILED = "partially_failed", _("Partially failed")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")
+
+
+class LineStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    AWAITING_SHIPMENT = "awaiting_shipment", _("Awaits shipment")
+    PROVISIONING = "provisioning", _("Provisioning")
+    PROVISIONED = "provisioned", _("Provisioned")
+    FAILED = "failed", _("Failed")
+
+
+class PaymentMethod(models.TextChoices):
+    LIQPAY = "liqpay", _("Card (LiqPay)")
+    INVOICE = "invoice", _("Sales invoice")
+
+
+class ProvisioningStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+
+
+# What a payment's status (payments.payment_status_changed) means for its order.
+PAYMENT_PAID = "paid"
+PAYMENT_FAILED = "failed"
+PAYMENT_REFUNDED = "refunded"

@@ -1,0 +1,135 @@
+"""My account → Orders: the order history of the organization the user acts for, and one
+order's lines, totals, status, event log and payment history. Thin views over
+``orders.selectors``; a user who acts for another organization sees a 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from seatwise.core.errors import ApplicationError
+from seatwise.core.money import Money
+from seatwise.core.pagination import Page, paginate, parse_page
+from seatwise.orders.enums import OrderStatus
+from seatwise.orders.models import Order, OrderLine
+from seatwise.orders.selectors import order_amounts, order_get, order_list
+from seatwise.tenancy.exceptions import OrganizationNotFound
+from seatwise.web.errors import render_error
+from seatwise.web.formatting import format_money
+from seatwise.web.shop import shop_for
+
+ORDERS_PAGE_SIZE = 24
+
+STATUS_BADGES = {
+    OrderStatus.DRAFT: "text-bg-light",
+    OrderStatus.PLACED: "text-bg-info",
+    OrderStatus.AWAITING_PAYMENT: "text-bg-warning",
+    OrderStatus.PAID: "text-bg-primary",
+    OrderStatus.PROVISIONING: "text-bg-primary",
+    OrderStatus.COMPLETED: "text-bg-success",
+    OrderStatus.PARTIALLY_FAILED: "text-bg-warning",
+    OrderStatus.FAILED: "text-bg-danger",
+    OrderStatus.CANCELLED: "text-bg-secondary",
+    OrderStatus.REFUNDED: "text-bg-secondary",
+}
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "organization_not_found": _("You do not act for an organization yet."),
+        "order_not_found": _("This order does not exist or is not yours."),
+        "invalid_input": _("There is no such page."),
+    }
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    order: Order
+    total: str
+    badge: str
+
+
+@dataclass(frozen=True)
+class LineRow:
+    line: OrderLine
+    unit_price: str
+    line_total: str
+
+
+def _organization(request):
+    organization = shop_for(request).viewer
+    if organization is None:
+        raise OrganizationNotFound("No organization.")
+    return organization
+
+
+@login_required
+@require_GET
+def orders(request):
+    try:
+        organization = _organization(request)
+        page_request = parse_page(
+            request.GET.get("page"), request.GET.get("page_size"), default_size=ORDERS_PAGE_SIZE
+        )
+        rows, total = paginate(
+            order_list(user=request.user, organization=organization), page_request
+        )
+    except ApplicationError as exc:
+        return render_error(request, exc, _messages())
+    page = Page(
+        items=[
+            OrderRow(
+                order=order,
+                total=format_money(order.money("total")),
+                badge=STATUS_BADGES.get(order.status, "text-bg-light"),
+            )
+            for order in rows
+        ],
+        number=page_request.page,
+        page_size=page_request.page_size,
+        total=total,
+    )
+    return render(
+        request,
+        "web/account/orders.html",
+        {"organization": organization, "page": page, "rows": page.items},
+    )
+
+
+@login_required
+@require_GET
+def order_detail(request, number: str):
+    try:
+        organization = _organization(request)
+        order = order_get(user=request.user, organization=organization, number=number)
+    except ApplicationError as exc:
+        return render_error(request, exc, _messages())
+    amounts = order_amounts(order=order)
+    lines = [
+        LineRow(
+            line=line,
+            unit_price=format_money(Money(line.unit_price, order.currency)),
+            line_total=format_money(Money(line.line_total, order.currency)),
+        )
+        for line in order.lines.all()
+    ]
+    return render(
+        request,
+        "web/account/orders_detail.html",
+        {
+            "organization": organization,
+            "order": order,
+            "badge": STATUS_BADGES.get(order.status, "text-bg-light"),
+            "lines": lines,
+            "amounts": {name: format_money(value) for name, value in amounts.items()},
+            "has_discount": bool(amounts["discount"]),
+            "has_extra_charge": bool(amounts["extra_charge"]),
+            "has_shipping": bool(amounts["shipping"]),
+            "events": list(order.events.all()),
+            "payments": [],  # the payments app fills this in (payment rows by order number)
+        },
+    )
