@@ -961,20 +961,10 @@ def organization_register(
         ) from None
     membership_set(organization=organization, user=user, role=Role.OWNER, actor=user)
     if agreement_version:
-        AgreementAcceptance.objects.create(
+        agreement_accept(
             organization=organization,
             user=user,
             agreement=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
-            version=agreement_version,
-            accepted_at=now,
-            ip=ip,
-        )
-        publish_after_commit(
-            EVENT_AGREEMENT_ACCEPTED,
-            organization_id=organization.pk,
-            actor_id=user.pk,
-            user_id=user.pk,
-            agreement=str(AgreementType.MICROSOFT_CUSTOMER_AGREEMENT),
             version=agreement_version,
             ip=ip,
         )
@@ -988,3 +978,29 @@ def organization_register(
         ip=ip,
     )
     return registration
+
+
+@transaction.atomic
+def agreement_accept(
+    *, organization: Organization, user, agreement: str, version: str, ip: str | None
+) -> AgreementAcceptance:
+    """Record that ``user`` accepted ``version`` of ``agreement`` for ``organization`` (at
+    registration, at checkout), and tell the event log."""
+    acceptance = AgreementAcceptance.objects.create(
+        organization=organization,
+        user=user,
+        agreement=agreement,
+        version=version,
+        accepted_at=clock.now(),
+        ip=ip,
+    )
+    publish_after_commit(
+        EVENT_AGREEMENT_ACCEPTED,
+        organization_id=organization.pk,
+        actor_id=user.pk,
+        user_id=user.pk,
+        agreement=str(agreement),
+        version=version,
+        ip=ip,
+    )
+    return acceptance

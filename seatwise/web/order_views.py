@@ -17,6 +17,8 @@ from seatwise.core.pagination import Page, paginate, parse_page
 from seatwise.orders.enums import OrderStatus
 from seatwise.orders.models import Order, OrderLine
 from seatwise.orders.selectors import order_amounts, order_get, order_list
+from seatwise.payments.models import Payment
+from seatwise.payments.selectors import payment_list
 from seatwise.tenancy.exceptions import OrganizationNotFound
 from seatwise.web.errors import render_error
 from seatwise.web.formatting import format_money
@@ -51,6 +53,12 @@ class OrderRow:
     order: Order
     total: str
     badge: str
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    payment: Payment
+    amount: str
 
 
 @dataclass(frozen=True)
@@ -130,6 +138,11 @@ def order_detail(request, number: str):
             "has_extra_charge": bool(amounts["extra_charge"]),
             "has_shipping": bool(amounts["shipping"]),
             "events": list(order.events.all()),
-            "payments": [],  # the payments app fills this in (payment rows by order number)
+            "payments": [
+                PaymentRow(
+                    payment=payment, amount=format_money(Money(payment.amount, payment.currency))
+                )
+                for payment in payment_list(organization=organization, reference=order.number)
+            ],
         },
     )

@@ -54,5 +54,6 @@ urlpatterns = [
     path("", include("seatwise.web.signin_urls")),
     path("", include("seatwise.web.identity_providers_urls")),
     path("", include("seatwise.web.cart_urls")),
+    path("", include("seatwise.web.checkout_urls")),
     path("", include("seatwise.web.order_urls")),
 ]

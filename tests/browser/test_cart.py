@@ -60,4 +60,4 @@ def test_visitor_adds_two_offers_applies_a_coupon_and_sees_the_totals(live_serve
     expect(page.locator('[data-total="subtotal"]')).to_have_text("$118.00")
     expect(page.locator('[data-total="tax"]')).to_have_text("$0.00")
     expect(page.locator('[data-total="total"]')).to_have_text("$106.20")
-    expect(page.get_by_role("button", name="Checkout")).to_be_disabled()
+    expect(page.get_by_role("link", name="Checkout")).to_have_attribute("href", "/checkout/")

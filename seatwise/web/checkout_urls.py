@@ -1,0 +1,15 @@
+from django.urls import path
+
+from seatwise.web import checkout_views
+
+urlpatterns = [
+    path("checkout/", checkout_views.checkout_billing, name="checkout"),
+    path("checkout/payment/", checkout_views.checkout_payment, name="checkout_payment"),
+    path("checkout/agreements/", checkout_views.checkout_agreements, name="checkout_agreements"),
+    path("checkout/confirm/", checkout_views.checkout_confirm, name="checkout_confirm"),
+    path(
+        "account/orders/<str:number>/payment/",
+        checkout_views.order_payment,
+        name="order_payment",
+    ),
+]
