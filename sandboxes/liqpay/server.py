@@ -404,7 +404,7 @@ def main() -> None:
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        pass
+        print("LiqPay simulator stopped.", flush=True)
     finally:
         server.server_close()
 

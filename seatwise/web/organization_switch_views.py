@@ -126,9 +126,10 @@ def _menu(request) -> dict[str, bool]:
         elif viewer is not None and staff:
             try:
                 audit_log_require_reader(user=request.user, organization=viewer)
-                flags["event_log"] = True
             except ApplicationError:
-                pass
+                flags["event_log"] = False  # may not read this organization's event log
+            else:
+                flags["event_log"] = True
     setattr(request, _MENU_ATTRIBUTE, flags)
     return flags
 
