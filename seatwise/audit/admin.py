@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from seatwise.audit.models import AuditEvent
+from seatwise.core.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the log is append-only, nobody adds, changes or deletes entries here."""
 
     list_display = (
@@ -32,12 +33,3 @@ class AuditEventAdmin(admin.ModelAdmin):
         "ip_address",
         "user_agent",
     )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

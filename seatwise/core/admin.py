@@ -26,6 +26,20 @@ class BumpsCacheAdmin(admin.ModelAdmin):
         generation_bump(name=self.cache_namespace)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that are evidence or written only by services: operators look, never
+    add, change or delete."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(CacheGeneration)
 class CacheGenerationAdmin(admin.ModelAdmin):
     list_display = ("name", "value")

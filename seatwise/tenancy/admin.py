@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from seatwise.core.admin import BumpsCacheAdmin
+from seatwise.core.admin import BumpsCacheAdmin, ReadOnlyAdmin
 from seatwise.tenancy.models import (
     AgreementAcceptance,
     ApiKey,
@@ -72,7 +72,7 @@ class MembershipAdmin(BumpsCacheAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ReadOnlyAdmin):
     """Read-only: keys are created by their users (the plaintext is shown only to them) and
     revoked through the service, here by the "Revoke" action; rows are never edited."""
 
@@ -92,15 +92,6 @@ class ApiKeyAdmin(admin.ModelAdmin):
     exclude = ("secret_hash",)
     actions = ("revoke_selected",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_revoke_permission(self, request):
         return request.user.has_perm("tenancy.change_apikey")
 
@@ -118,7 +109,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin):
     """Read-only: invitations are sent from the Users page (the token travels only in the
     e-mail) and accepted or declined by their invitees."""
 
@@ -143,18 +134,9 @@ class InvitationAdmin(admin.ModelAdmin):
     )
     exclude = ("token_hash",)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OrganizationTerms)
-class OrganizationTermsAdmin(admin.ModelAdmin):
+class OrganizationTermsAdmin(ReadOnlyAdmin):
     """Read-only: owners and account managers set their terms on their Settings page (the
     service bumps the version when the text changes)."""
 
@@ -164,33 +146,15 @@ class OrganizationTermsAdmin(admin.ModelAdmin):
     list_select_related = ("organization",)
     readonly_fields = ("organization", "require_terms", "text", "version", "updated_at")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(TermsAcceptance)
-class TermsAcceptanceAdmin(admin.ModelAdmin):
+class TermsAcceptanceAdmin(ReadOnlyAdmin):
     """Read-only: a record of who accepted which version, kept as evidence."""
 
     list_display = ("user", "organization", "version", "accepted_at", "ip")
     search_fields = ("user__email", "organization__name")
     list_select_related = ("user", "organization")
     readonly_fields = ("organization", "user", "version", "accepted_at", "ip")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuthenticationSettings)

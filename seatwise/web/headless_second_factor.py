@@ -138,14 +138,11 @@ class SecondFactorAuthenticateView(AuthenticateView):
             return _locked(request, wait)
         code = str((data or {}).get("code") or "").strip()
         phone = sign_in_phone(user)
-        if code and phone and sign_in_code_pending(request, user=user):
-            try:
-                sign_in_code_check(user=user, phone=phone, code=code)
-            except (CodeInvalid, CodeAttemptsExhausted):
-                pass  # perhaps a code of the authenticator app: allauth's turn
-            else:
-                self.sms_passed = True
-                return None
+        sms_sent = bool(code and phone) and sign_in_code_pending(request, user=user)
+        if sms_sent and _sms_code_matches(user=user, phone=phone, code=code):
+            self.sms_passed = True
+            return None
+        # Not the SMS code: perhaps one of the authenticator app, which is allauth's turn.
         response = super().handle_input(data)  # authenticator-app and recovery codes
         if response is None or not code or not self._refused_code():
             return response
@@ -191,3 +188,12 @@ urlpatterns = [
     if client.value in settings.HEADLESS_CLIENTS
     for pattern in _patterns(client)
 ]
+
+
+def _sms_code_matches(*, user, phone: str, code: str) -> bool:
+    """True when ``code`` is the live SMS sign-in code (it is then used up)."""
+    try:
+        sign_in_code_check(user=user, phone=phone, code=code)
+    except (CodeInvalid, CodeAttemptsExhausted):
+        return False
+    return True
