@@ -11,9 +11,13 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from seatwise.cart.api import checkout_router
+from seatwise.cart.api import router as cart_router
 from seatwise.catalog.api import router as catalog_router
 from seatwise.core.errors import ApplicationError, error_body
 from seatwise.core.schemas import ErrorOut
+from seatwise.orders.api import router as orders_router
+from seatwise.payments.api import router as payments_router
 from seatwise.pricing.api import router as priced_catalog_router
 from seatwise.web.registration_api import router as registration_router
 
@@ -47,8 +51,8 @@ api = SeatwiseAPI(
     title="Seatwise API",
     version="1.0.0",
     description=(
-        "Catalogue, pricing and (soon) ordering for cloud licences. Every error has one "
-        'shape: `{"error": {"code": "...", "message": "...", "details": {}}}`.'
+        "Catalogue, pricing, cart, checkout, orders and payments for cloud licences. "
+        'Every error has one shape: `{"error": {"code": "...", "message": "...", "details": {}}}`.'
     ),
     urls_namespace="api-v1",
     # Swagger UI from ninja's own static files (no CDN); no call to the online validator.
@@ -58,6 +62,10 @@ api = SeatwiseAPI(
 api.add_router("/catalog/", catalog_router)
 api.add_router("/catalog/", priced_catalog_router)
 api.add_router("/registration/", registration_router)
+api.add_router("/cart/", cart_router)
+api.add_router("/checkout/", checkout_router)
+api.add_router("/orders/", orders_router)
+api.add_router("/payments/", payments_router)
 
 
 @api.exception_handler(ApplicationError)

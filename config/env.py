@@ -101,3 +101,8 @@ LIQPAY_CHECKOUT_URL: str = env.str("LIQPAY_CHECKOUT_URL", default="")
 LIQPAY_API_URL: str = env.str("LIQPAY_API_URL", default="")
 LIQPAY_SANDBOX: bool = env.bool("LIQPAY_SANDBOX", default=DEBUG)
 LIQPAY_SIMULATOR_PORT: int = env.int("LIQPAY_SIMULATOR_PORT", default=8901)
+
+# Invoices of orders paid by bank transfer: days to pay, and the bank details printed on them
+# when the seller has not entered its own (Settings → Payment methods). "\n" starts a line.
+INVOICE_DUE_DAYS: int = env.int("INVOICE_DUE_DAYS", default=14)
+INVOICE_BANK_DETAILS: str = env.str("INVOICE_BANK_DETAILS", default="").replace("\\n", "\n")

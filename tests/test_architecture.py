@@ -26,6 +26,7 @@ GLOBAL_MODELS = {
     "catalog.Product": "shared vendor catalogue",
     "catalog.Offer": "shared vendor catalogue",
     "orders.OrderNumberCounter": "one order-number sequence per day across all sellers",
+    "orders.InvoiceNumberCounter": "one invoice-number sequence per year across all sellers",
 }
 
 MONEY_APPS = ("pricing", "cart", "orders", "payments", "billing", "subscriptions")

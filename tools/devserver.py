@@ -26,6 +26,11 @@ def main() -> int:
     # The LiqPay simulator has its own port, independent of PORT; config/settings/dev.py
     # points the checkout and API URLs at it (LIQPAY_SIMULATOR_PORT changes both).
     parser.add_argument("--liqpay-port", default=os.environ.get("LIQPAY_SIMULATOR_PORT", "8901"))
+    parser.add_argument(
+        "--noreload",
+        action="store_true",
+        help="do not restart the web server when a source file changes (browser tests)",
+    )
     args = parser.parse_args()
 
     var = Path(os.environ.get("SEATWISE_VAR_DIR", ROOT / "var"))
@@ -34,7 +39,13 @@ def main() -> int:
 
     celery = [str(BIN / "celery"), "-A", "config"]
     commands = {
-        "web": [sys.executable, "manage.py", "runserver", f"{args.host}:{args.port}"],
+        "web": [
+            sys.executable,
+            "manage.py",
+            "runserver",
+            f"{args.host}:{args.port}",
+            *(["--noreload"] if args.noreload else []),
+        ],
         "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "-n", "worker@%h"],
         "beat": [*celery, "beat", "--loglevel=INFO", "-s", str(var / "celerybeat-schedule")],
         "liqpay": [

@@ -277,6 +277,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300,
     },
     "payments-poll-pending": {"task": "payments.pending_poll", "schedule": 300},
+    "idempotency-prune": {"task": "core.idempotency_prune", "schedule": 3600},
+    "orders-invoice-issue-missing": {"task": "orders.invoice_issue_missing", "schedule": 600},
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "broker"
@@ -310,6 +312,9 @@ LIQPAY_SANDBOX = env.LIQPAY_SANDBOX
 LIQPAY_HTTP_TIMEOUT = 15  # seconds
 LIQPAY_POLL_AFTER_MINUTES = 10  # ask the status API about payments pending this long…
 LIQPAY_POLL_LIMIT_HOURS = 24  # …until they are this old
+# Invoices of orders paid by invoice (seatwise/orders/invoices.py).
+SEATWISE_INVOICE_DUE_DAYS = env.INVOICE_DUE_DAYS
+SEATWISE_INVOICE_BANK_DETAILS = env.INVOICE_BANK_DETAILS
 
 NINJA_PAGINATION_MAX_LIMIT = 100
 

@@ -32,3 +32,6 @@ class AuditEventType(models.TextChoices):
     API_KEY_CREATED = "api_key_created", _("API key created")
     API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
     API_KEY_USED_FIRST = "api_key_used_first", _("API key used for the first time")
+    # Orders.
+    ORDER_SAVED_FOR_LATER = "order_saved_for_later", _("Order saved for later")
+    ORDER_DRAFT_RESUMED = "order_draft_resumed", _("Saved order resumed")

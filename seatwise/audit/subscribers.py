@@ -23,8 +23,10 @@ Two sources:
     ``tenancy.terms_changed`` (a settings change: require_terms and version) /
     ``tenancy.terms_accepted`` (in the terms owner's log: the user and the version
     accepted), ``tenancy.authentication_settings_changed`` (a settings change: the four
-    switches of Authentication management), ``tenancy.agreement_accepted`` (the Microsoft
-    Customer Agreement at registration: agreement, version, user);
+    switches of Authentication management), ``tenancy.payment_settings_changed`` (a
+    settings change: Payment methods, allow_invoice and whether bank details are set),
+    ``tenancy.agreement_accepted`` (the Microsoft Customer Agreement at registration:
+    agreement, version, user);
   - account events, ``payload["user_id"]`` required (recorded in each of that user's
     organizations), ``actor_id`` optional (defaults to the user; None for an anonymous
     attempt), ``ip`` / ``user_agent`` optional, the rest is details:
@@ -65,6 +67,7 @@ ORGANIZATION_EVENTS: dict[str, E] = {
     "tenancy.terms_accepted": E.TERMS_ACCEPTED,
     "tenancy.agreement_accepted": E.TERMS_ACCEPTED,  # the Microsoft Customer Agreement
     "tenancy.authentication_settings_changed": E.SETTINGS_CHANGED,
+    "tenancy.payment_settings_changed": E.SETTINGS_CHANGED,
 }
 
 ACCOUNT_EVENTS: dict[str, E] = {

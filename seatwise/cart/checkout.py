@@ -29,7 +29,7 @@ from seatwise.catalog.enums import VendorKind
 from seatwise.catalog.models import Offer
 from seatwise.connectors.domains import SUFFIX, prefix_validate
 from seatwise.connectors.exceptions import InvalidTenantDomain
-from seatwise.core.errors import ConflictError, ValidationError
+from seatwise.core.errors import ConflictError, NotFoundError, ValidationError
 from seatwise.orders.enums import OrderStatus, PaymentMethod
 from seatwise.orders.models import Order
 from seatwise.orders.services import (
@@ -41,7 +41,7 @@ from seatwise.orders.services import (
     order_place,
     order_transition,
 )
-from seatwise.payments.enums import Gateway
+from seatwise.payments.enums import Gateway, PaymentStatus
 from seatwise.payments.models import Payment
 from seatwise.payments.selectors import payment_list
 from seatwise.payments.services import payment_account_ensure, payment_create
@@ -77,23 +77,35 @@ class CheckoutRequirements:
     shipping_required: bool
     microsoft_lines: tuple[MicrosoftLine, ...]
     mca_version: str
+    # The organization's acceptance of the current agreement (None: not accepted yet).
+    mca_acceptance: AgreementAcceptance | None = field(default=None, compare=False, repr=False)
 
 
 def checkout_payment_methods(*, organization: Organization) -> tuple[str, ...]:
-    """Contract customers pay by sales invoice only; others by card (LiqPay). A reseller
-    setting that allows invoices for its other customers comes later."""
+    """Contract customers pay by sales invoice only; others by card (LiqPay), and also by
+    invoice when their seller (their reseller, or the provider for a direct customer) allows
+    it in *Settings → Payment methods*."""
+    # Imported here so that this function stays the only change of the module.
+    from seatwise.tenancy.selectors import payment_settings_for
+
     if organization.is_contract_customer:
         return (PaymentMethod.INVOICE,)
+    if payment_settings_for(organization=organization).allow_invoice:
+        return (PaymentMethod.LIQPAY, PaymentMethod.INVOICE)
     return (PaymentMethod.LIQPAY,)
 
 
-def mca_accepted(*, organization: Organization) -> bool:
-    """Whether ``organization`` accepted the current Microsoft Customer Agreement."""
-    return AgreementAcceptance.objects.filter(
-        organization=organization,
-        agreement=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
-        version=settings.SEATWISE_MCA_VERSION,
-    ).exists()
+def mca_acceptance(*, organization: Organization) -> AgreementAcceptance | None:
+    """``organization``'s acceptance of the current Microsoft Customer Agreement, if any."""
+    return (
+        AgreementAcceptance.objects.filter(
+            organization=organization,
+            agreement=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+            version=settings.SEATWISE_MCA_VERSION,
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def default_tenant(*, organization: Organization) -> str:
@@ -113,15 +125,17 @@ def checkout_requirements(
     )
     microsoft = [line for line in lines if line.offer_id in microsoft_offers]
     tenant = default_tenant(organization=organization) if microsoft else ""
+    acceptance = mca_acceptance(organization=organization) if microsoft else None
     return CheckoutRequirements(
         payment_methods=checkout_payment_methods(organization=organization),
-        needs_mca=bool(microsoft) and not mca_accepted(organization=organization),
+        needs_mca=bool(microsoft) and acceptance is None,
         needs_vendor_terms=len(microsoft) < len(lines),
         shipping_required=totals.shipping_required,
         microsoft_lines=tuple(
             MicrosoftLine(line=line, default_tenant=tenant) for line in microsoft
         ),
         mca_version=settings.SEATWISE_MCA_VERSION,
+        mca_acceptance=acceptance,
     )
 
 
@@ -173,12 +187,18 @@ def billing_clean(*, billing: BillingAddress) -> BillingAddress:
 
 
 def checkout_check(
-    *, organization: Organization, totals: CartTotals, details: CheckoutDetails
+    *,
+    organization: Organization,
+    totals: CartTotals,
+    details: CheckoutDetails,
+    required: CheckoutRequirements | None = None,
 ) -> dict[str, str]:
     """The checkout's field errors for ``details`` against the cart (empty: may be placed).
-    Target tenants come back normalized in ``tenants_clean``."""
+    Target tenants come back normalized in ``tenants_clean``. ``required`` saves computing
+    the requirements again when the caller has them for the same cart."""
     errors = {f"billing_{k}": v for k, v in billing_errors(billing=details.billing).items()}
-    required = checkout_requirements(organization=organization, totals=totals)
+    if required is None:
+        required = checkout_requirements(organization=organization, totals=totals)
     if details.payment_method not in required.payment_methods:
         errors["payment_method"] = _("Choose one of the payment methods offered.")
     if required.needs_mca and not details.accept_mca:
@@ -283,25 +303,20 @@ def checkout_place(
         raise CheckoutCartChanged(
             _("Your coupon no longer applies: %(reason)s") % {"reason": totals.coupon_error}
         )
-    errors = checkout_check(organization=organization, totals=totals, details=details)
+    required = checkout_requirements(organization=organization, totals=totals)
+    errors = checkout_check(
+        organization=organization, totals=totals, details=details, required=required
+    )
     if errors:
         raise CheckoutError(_("Please correct the marked fields."), details={"fields": errors})
-    required = checkout_requirements(organization=organization, totals=totals)
     microsoft_ids = {item.line.pk for item in required.microsoft_lines}
     tenants = tenants_clean(
         target_tenants={k: v for k, v in details.target_tenants.items() if k in microsoft_ids}
     )
 
-    acceptance = None
-    if required.microsoft_lines:
-        if required.needs_mca:
-            acceptance = _mca_record(organization=organization, user=user, ip=_ip(ip))
-        else:
-            acceptance = AgreementAcceptance.objects.filter(
-                organization=organization,
-                agreement=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
-                version=settings.SEATWISE_MCA_VERSION,
-            ).first()
+    acceptance = required.mca_acceptance
+    if required.needs_mca:
+        acceptance = _mca_record(organization=organization, user=user, ip=_ip(ip))
 
     order = order_place(
         organization=organization,
@@ -370,4 +385,50 @@ def checkout_place(
     cart.lines.all().delete()
     cart.coupon_code = ""
     cart.save(update_fields=["coupon_code", "updated_at"])
+    return CheckoutResult(order=order, payment=payment, created=True)
+
+
+class OrderNotPayableAgain(ConflictError):
+    code = "order_not_payable_again"
+
+
+@transaction.atomic
+def checkout_pay_again(
+    *, user, organization: Organization, number: str, provider: Organization | None
+) -> CheckoutResult:
+    """A new card payment for ``organization``'s order ``number`` after the last one was
+    declined: the order goes from *failed* back to *awaiting payment* (logged) with a new
+    LiqPay attempt (its own ``order_id``). Only a card order that failed on its payment,
+    was never paid and has no attempt still pending or paid may be paid again."""
+    require_role(user=user, organization=organization, roles=BUYING_ROLES)
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .filter(organization=organization, number=(number or "")[:24])
+        .first()
+    )
+    if order is None:
+        raise NotFoundError(_("This order does not exist or is not yours."), code="order_not_found")
+    attempts = list(payment_list(organization=organization, reference=order.number))
+    if (
+        order.payment_method != PaymentMethod.LIQPAY
+        or order.status != OrderStatus.FAILED
+        or order.paid_at is not None
+        or any(p.status in (PaymentStatus.PENDING, PaymentStatus.PAID) for p in attempts)
+    ):
+        raise OrderNotPayableAgain(_("This order cannot be paid again."))
+    payment = payment_create(
+        organization=organization,
+        reference=order.number,
+        gateway=Gateway.LIQPAY,
+        amount=order.money("total").quantize().amount,
+        currency=order.currency,
+        description=_("Seatwise order %(number)s") % {"number": order.number},
+        account=payment_account_ensure(organization=provider or order.seller),
+    )
+    order = order_transition(
+        order=order,
+        to=OrderStatus.AWAITING_PAYMENT,
+        actor=user,
+        message=_("Paying again (attempt %(count)d)") % {"count": len(attempts) + 1},
+    )
     return CheckoutResult(order=order, payment=payment, created=True)

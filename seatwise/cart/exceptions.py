@@ -1,4 +1,9 @@
-from seatwise.core.errors import NotFoundError, ValidationError
+from seatwise.core.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 
 
 class CartLineNotFound(NotFoundError):
@@ -19,3 +24,23 @@ class OfferNotAvailable(ValidationError):
 
 class AddonNeedsBase(ValidationError):
     code = "addon_needs_base"
+
+
+class PriceOverrideDenied(PermissionDeniedError):
+    code = "price_override_denied"
+
+
+class InvalidMarkup(ValidationError):
+    code = "invalid_markup"
+
+
+class InvalidTargetTenant(ValidationError):
+    code = "invalid_target_tenant"
+
+
+class CartNotSavable(ValidationError):
+    code = "cart_not_savable"
+
+
+class DraftNotResumable(ConflictError):
+    code = "draft_not_resumable"

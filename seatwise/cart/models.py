@@ -66,6 +66,24 @@ class CartLine(models.Model):
     term = models.CharField(_("term"), max_length=10, choices=Term.choices)
     billing_plan = models.CharField(_("billing plan"), max_length=12, choices=BillingPlan.choices)
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    markup_percent = models.DecimalField(
+        _("markup %"),
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-100)],
+        help_text=_(
+            "Price options: the reseller's markup over the partner price for this line; empty "
+            "for the default markup."
+        ),
+    )
+    target_tenant = models.CharField(
+        _("target tenant"),
+        max_length=255,
+        blank=True,
+        help_text=_("Microsoft lines: the tenant domain chosen on the order page."),
+    )
     added_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:
@@ -78,6 +96,11 @@ class CartLine(models.Model):
             ),
             models.CheckConstraint(
                 name="cart_line_quantity_positive", condition=models.Q(quantity__gt=0)
+            ),
+            models.CheckConstraint(
+                name="cart_line_markup_not_below_minus_100",
+                condition=models.Q(markup_percent__isnull=True)
+                | models.Q(markup_percent__gte=-100),
             ),
         ]
 

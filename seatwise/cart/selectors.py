@@ -8,16 +8,29 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
+from seatwise.cart.calculations import PriceOptionRow, customer_unit_price, price_option_rows
+from seatwise.cart.exceptions import CartLineNotFound
 from seatwise.cart.models import Cart, CartLine
-from seatwise.catalog.models import Category
+from seatwise.catalog.enums import VendorKind
+from seatwise.catalog.models import Category, Offer
+from seatwise.core.errors import ApplicationError
 from seatwise.core.money import Money, money_sum
+from seatwise.orders.enums import OrderStatus
+from seatwise.orders.models import OrderLine
 from seatwise.pricing.discounts import DiscountLine
+from seatwise.pricing.enums import PriceKind
 from seatwise.pricing.exceptions import CouponError
-from seatwise.pricing.selectors import PriceContext, offer_price_map
+from seatwise.pricing.selectors import PriceContext, ViewerPrice, offer_price_map
 from seatwise.pricing.services import coupon_check
-from seatwise.tenancy.models import Organization
-from seatwise.tenancy.selectors import organization_reseller
+from seatwise.tenancy.enums import MANAGING_ROLES, OrganizationKind
+from seatwise.tenancy.models import Organization, OrganizationRegistration
+from seatwise.tenancy.selectors import (
+    acting_from_organization,
+    organization_reseller,
+    require_role,
+)
 
 HUNDRED = Decimal(100)
 
@@ -58,15 +71,51 @@ def cart_find(*, user, organization: Organization | None, cart_id: object = None
         return None
 
 
+def partner_price(price: ViewerPrice) -> Money:
+    """What the seller of a customer pays per unit: the reseller's buy price, or the
+    provider's cost for a customer buying directly from the provider."""
+    breakdown = price.breakdown
+    return breakdown.reseller_price if breakdown.reseller_price is not None else breakdown.cost
+
+
+def unit_price_for(price: ViewerPrice, markup_percent: Decimal | None) -> Money:
+    """The viewer's unit price of ``price``; a *Price options* markup (set on a customer's
+    line by its reseller) replaces the default: partner price × (1 + markup / 100)."""
+    if markup_percent is None or price.kind != PriceKind.CUSTOMER:
+        return price.amount
+    return customer_unit_price(partner=partner_price(price), markup_percent=markup_percent)
+
+
 @dataclass(frozen=True)
 class PricedLine:
     line: CartLine
     unit_price: Money | None  # None: no price for this viewer (not sold to them)
     total: Money | None
+    price: ViewerPrice | None = None  # the tiers behind ``unit_price``
 
     @property
     def available(self) -> bool:
         return self.unit_price is not None
+
+    @property
+    def partner_price(self) -> Money | None:
+        """The seller's unit buy price for a customer's line (None for other viewers)."""
+        if self.price is None or self.price.kind != PriceKind.CUSTOMER:
+            return None
+        return partner_price(self.price)
+
+    @property
+    def markup_percent(self) -> Decimal | None:
+        """The line's *Price options* markup (None: the seller's default applies)."""
+        return self.line.markup_percent
+
+    @property
+    def margin(self) -> Money | None:
+        """The seller's margin on the line: its total less the partner price × quantity."""
+        partner = self.partner_price
+        if partner is None or self.total is None:
+            return None
+        return self.total - (partner * self.line.quantity).quantize()
 
 
 @dataclass(frozen=True)
@@ -130,16 +179,17 @@ def cart_priced_lines(*, cart: Cart | None, viewer: CartViewer) -> PricedLines:
     chains = _category_chains(lines)
     priced, discount_lines = [], []
     for line in lines:
-        unit = next(
+        price = next(
             (
-                p.amount
+                p
                 for p in price_map.get(line.offer_id, ())
                 if p.billing_plan == line.billing_plan and p.amount.currency == viewer.currency
             ),
             None,
         )
+        unit = unit_price_for(price, line.markup_percent) if price is not None else None
         total = (unit * line.quantity).quantize() if unit is not None else None
-        priced.append(PricedLine(line=line, unit_price=unit, total=total))
+        priced.append(PricedLine(line=line, unit_price=unit, total=total, price=price))
         if total is not None:
             discount_lines.append(
                 DiscountLine(offer_id=line.offer_id, category_ids=chains[line.pk], total=total)
@@ -194,3 +244,129 @@ def cart_totals(*, cart: Cart | None, viewer: CartViewer) -> CartTotals:
         tax=tax,
         total=taxable + tax,
     )
+
+
+# --- Price options and the order page (ALEF 2.2) -------------------------------------------
+
+
+def price_override_allowed(*, user, organization: Organization | None) -> bool:
+    """Whether ``user`` may set *Price options* in ``organization``: an owner or account
+    manager of the customer's reseller acting inside it, or of the provider acting inside
+    one of its direct customers. Never the customer's own users."""
+    if organization is None or organization.kind != OrganizationKind.CUSTOMER:
+        return False
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    acting_from = acting_from_organization(user=user, organization=organization)
+    if acting_from is None or acting_from.pk != organization.parent_id:
+        return False
+    try:
+        require_role(user=user, organization=acting_from, roles=MANAGING_ROLES)
+    except ApplicationError:
+        return False
+    return True
+
+
+def offer_viewer_price(
+    *, viewer: CartViewer, offer_id: int, billing_plan: str
+) -> ViewerPrice | None:
+    """The viewer's price of one offer on one billing plan, or None if not sold to them."""
+    prices = offer_price_map(
+        context=viewer.price_context, offer_ids=[offer_id], currency=viewer.currency
+    ).get(offer_id, ())
+    return next((p for p in prices if p.billing_plan == billing_plan), None)
+
+
+@dataclass(frozen=True)
+class PriceOptions:
+    """The order page's total and the *Price options* summary table for one offer, plan and
+    quantity as the viewer buys it. ``rows``: one unit, then the quantity."""
+
+    billing_plan: str
+    quantity: int
+    markup_percent: Decimal | None  # the override; None: the default markup
+    default_markup_percent: Decimal | None
+    partner_price: Money | None  # None unless the buyer is a customer
+    suggested_retail_price: Money
+    unit_price: Money
+    total: Money
+    rows: tuple[PriceOptionRow, ...]
+
+
+def offer_price_options(
+    *,
+    viewer: CartViewer,
+    offer: Offer,
+    billing_plan: str,
+    quantity: int,
+    markup_percent: Decimal | None = None,
+) -> PriceOptions | None:
+    """The total (and, for a customer, the summary table) of ``quantity`` × ``offer`` on
+    ``billing_plan`` with ``markup_percent`` (None: the default); None when the offer has no
+    price on that plan for the viewer."""
+    price = offer_viewer_price(viewer=viewer, offer_id=offer.pk, billing_plan=billing_plan)
+    if price is None:
+        return None
+    unit = unit_price_for(price, markup_percent)
+    is_customer = price.kind == PriceKind.CUSTOMER
+    partner = partner_price(price) if is_customer else None
+    rows = (
+        price_option_rows(partner=partner, srp=price.erp, customer_unit=unit, quantity=quantity)
+        if partner is not None
+        else ()
+    )
+    return PriceOptions(
+        billing_plan=billing_plan,
+        quantity=quantity,
+        markup_percent=markup_percent if is_customer else None,
+        default_markup_percent=viewer.price_context.markup_percent,
+        partner_price=partner,
+        suggested_retail_price=price.erp,
+        unit_price=unit,
+        total=(unit * quantity).quantize(),
+        rows=rows,
+    )
+
+
+def cart_line_price_options(*, cart: Cart, line_id: object, viewer: CartViewer) -> PriceOptions:
+    """The summary table of one cart line (its quantity, plan and markup)."""
+    try:
+        line = CartLine.objects.select_related("offer").get(cart=cart, pk=int(line_id))
+    except (CartLine.DoesNotExist, TypeError, ValueError):
+        raise CartLineNotFound(_("This item is no longer in your cart.")) from None
+    options = offer_price_options(
+        viewer=viewer,
+        offer=line.offer,
+        billing_plan=line.billing_plan,
+        quantity=line.quantity,
+        markup_percent=line.markup_percent,
+    )
+    if options is None:
+        raise CartLineNotFound(_("This item is not sold to you."))
+    return options
+
+
+def offer_is_microsoft(*, offer: Offer) -> bool:
+    return offer.product.vendor.kind == VendorKind.MICROSOFT
+
+
+def tenant_domain_options(*, organization: Organization | None) -> tuple[str, ...]:
+    """The Microsoft tenant domains the organization is known to have: the one it asked for
+    at registration and the ones its earlier orders named, each once, in that order."""
+    if organization is None:
+        return ()
+    found: list[str] = []
+    registration = OrganizationRegistration.objects.filter(organization=organization).first()
+    if registration is not None and registration.tenant_domain_name:
+        found.append(registration.tenant_domain_name)
+    used = (
+        OrderLine.objects.filter(organization=organization)
+        .exclude(target_tenant="")
+        .exclude(order__status__in=(OrderStatus.DRAFT, OrderStatus.CANCELLED))
+        .values_list("target_tenant", flat=True)
+        .distinct()
+    )
+    for domain in sorted(used):
+        if domain not in found:
+            found.append(domain)
+    return tuple(found)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from seatwise.core.cache import CATALOG, generation_bump
-from seatwise.core.models import CacheGeneration
+from seatwise.core.models import CacheGeneration, IdempotencyRecord
 
 
 class BumpsCacheAdmin(admin.ModelAdmin):
@@ -47,3 +47,11 @@ class CacheGenerationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "organization", "method", "path", "response_status")
+    list_filter = ("method", "response_status")
+    search_fields = ("key", "path")
+    readonly_fields = [f.name for f in IdempotencyRecord._meta.fields]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from seatwise.notifications.models import Delivery
+from seatwise.core.admin import ReadOnlyAdmin
+from seatwise.notifications.models import Delivery, DeliveryAttachment
 
 
 @admin.register(Delivery)
@@ -45,3 +46,14 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DeliveryAttachment)
+class DeliveryAttachmentAdmin(ReadOnlyAdmin):
+    """Files sent with e-mails (invoice PDFs), read-only; the bytes are not shown here."""
+
+    list_display = ("filename", "content_type", "size", "delivery", "organization")
+    search_fields = ("filename", "delivery__recipient")
+    list_select_related = ("delivery", "organization")
+    exclude = ("content",)
+    readonly_fields = ("organization", "delivery", "filename", "content_type", "size")

@@ -4,7 +4,7 @@ when configured), with SMTP and network errors sorted into transient and permane
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from email.utils import formatdate, make_msgid, parseaddr
 
 from django.conf import settings
@@ -31,8 +31,10 @@ def email_deliver(
     html: str = "",
     headers: Mapping[str, str] | None = None,
     reference: str = "",
+    attachments: Sequence[tuple[str, bytes, str]] = (),
 ) -> str:
-    """Send one message now; return its Message-ID. Raises a ``DeliveryError``."""
+    """Send one message now; return its Message-ID. Raises a ``DeliveryError``.
+    ``attachments`` are ``(filename, content, content_type)`` triples."""
     message_id = make_msgid(idstring=reference or None, domain=_domain())
     now = clock.now()
     message = EmailMultiAlternatives(
@@ -50,6 +52,8 @@ def email_deliver(
     )
     if html:
         message.attach_alternative(html, "text/html")
+    for filename, content, content_type in attachments:
+        message.attach(filename, content, content_type)
     try:
         get_connection(fail_silently=False).send_messages([message])
     except Exception as exc:

@@ -58,3 +58,36 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.recipient} ({self.status})"
+
+
+class DeliveryAttachment(models.Model):
+    """A file sent with an e-mail delivery (an invoice PDF). Kept with the delivery log so
+    a retry sends the same bytes."""
+
+    organization = models.ForeignKey(
+        "tenancy.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=True,
+        related_name="+",
+    )
+    delivery = models.ForeignKey(
+        Delivery,
+        verbose_name=_("delivery"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    content = models.BinaryField(_("content"))
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+
+    class Meta:
+        verbose_name = _("delivery attachment")
+        verbose_name_plural = _("delivery attachments")
+        ordering = ("delivery_id", "pk")
+
+    def __str__(self) -> str:
+        return self.filename

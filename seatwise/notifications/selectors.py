@@ -21,6 +21,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from seatwise.notifications.models import DeliveryAttachment
+
 logger = logging.getLogger(__name__)
 
 MAILBOX_LIMIT = 50
@@ -43,6 +45,8 @@ class MailboxEntry:
     subject: str
     text: str
     event: str = ""
+    delivery: str = ""  # the delivery's id (``X-Seatwise-Delivery``), for e-mails
+    attachments: tuple[str, ...] = ()  # file names of the e-mail's attachments
 
     @property
     def codes(self) -> list[str]:
@@ -93,6 +97,10 @@ def _email_entry(raw: bytes, fallback: dt.datetime) -> MailboxEntry | None:
         subject=" ".join(str(message.get("Subject", "")).split()),
         text=text.strip(),
         event=str(message.get("X-Seatwise-Event", "")),
+        delivery=str(message.get("X-Seatwise-Delivery", "")).strip(),
+        attachments=tuple(
+            part.get_filename() or "" for part in message.iter_attachments() if part.get_filename()
+        ),
     )
 
 
@@ -152,3 +160,13 @@ def mailbox_list(*, kind: str | None = None, limit: int = MAILBOX_LIMIT) -> list
     if kind in (None, "sms"):
         entries += _sms(root / "sms", limit)
     return sorted(entries, key=lambda entry: entry.sent_at, reverse=True)
+
+
+def mailbox_attachment_get(*, delivery_id: object, filename: str) -> DeliveryAttachment | None:
+    """The attachment ``filename`` of the e-mail delivery ``delivery_id`` (for the developer
+    mailbox's download link), or None."""
+    try:
+        pk = int(str(delivery_id))
+    except (TypeError, ValueError):
+        return None
+    return DeliveryAttachment.objects.filter(delivery_id=pk, filename=filename).first()

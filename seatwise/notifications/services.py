@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from seatwise.notifications.exceptions import (
 )
 from seatwise.notifications.mail import email_deliver
 from seatwise.notifications.masking import mask_secrets
-from seatwise.notifications.models import Delivery
+from seatwise.notifications.models import Delivery, DeliveryAttachment
 from seatwise.notifications.rendering import RenderedNotification, notification_render
 from seatwise.notifications.sms import SmsMessage, get_backend
 from seatwise.notifications.states import DELIVERY_TRANSITIONS
@@ -46,6 +46,18 @@ DELIVERY_MAX_ATTEMPTS = 3
 RETRY_BASE_SECONDS = 30  # 30 s, then 60 s; never more than RETRY_MAX_SECONDS
 RETRY_MAX_SECONDS = 300
 STUCK_AFTER = dt.timedelta(minutes=15)
+
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024  # all the files of one e-mail together
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with an e-mail (``notification_send(attachments=...)``)."""
+
+    filename: str
+    content: bytes
+    content_type: str = "application/octet-stream"
 
 
 @dataclass(frozen=True)
@@ -124,9 +136,12 @@ def notification_send(
     organization_id: int | None = None,
     voice: bool = False,
     idempotency_key: str = "",
+    attachments: Sequence[Attachment] = (),
 ) -> list[Delivery]:
     """Render ``event`` in ``language`` and queue it to ``to_email`` and/or ``to_phone``
     (an SMS, or a voice call with ``voice=True``) once the transaction commits.
+    ``attachments`` go with the e-mail only (kept beside the delivery, so a retry sends
+    the same bytes).
 
     Returns the deliveries, e-mail first. With an ``idempotency_key`` a repeated call
     returns the deliveries of the first one and sends nothing again. Refuses an unknown
@@ -144,6 +159,7 @@ def notification_send(
         targets.append((Channel.EMAIL, _email_address(to_email)))
     if to_phone:
         targets.append((Channel.VOICE if voice else Channel.SMS, _phone_number(to_phone)))
+    files = _attachments_clean(attachments)
     idempotency_key = idempotency_key.strip()[:100]
     if idempotency_key:
         existing = list(
@@ -171,9 +187,40 @@ def notification_send(
                 raise
             delivery = Delivery.objects.get(idempotency_key=idempotency_key, channel=channel)
         else:
+            if channel == Channel.EMAIL and files:
+                DeliveryAttachment.objects.bulk_create(
+                    DeliveryAttachment(
+                        organization_id=organization_id,
+                        delivery=delivery,
+                        filename=file.filename,
+                        content_type=file.content_type,
+                        content=file.content,
+                        size=len(file.content),
+                    )
+                    for file in files
+                )
             enqueue_after_commit(delivery_send_task, delivery.pk)
         deliveries.append(delivery)
     return deliveries
+
+
+def _attachments_clean(attachments: Sequence[Attachment]) -> list[Attachment]:
+    files = []
+    for file in attachments:
+        filename = Path(str(file.filename).replace("\\", "/")).name.strip()[:200]
+        if not filename or not isinstance(file.content, bytes | bytearray | memoryview):
+            raise NotificationInputError(
+                _("An attachment needs a file name and its bytes."),
+                code="notification_attachment_invalid",
+            )
+        content_type = (file.content_type or "application/octet-stream").strip()[:100]
+        files.append(Attachment(filename, bytes(file.content), content_type))
+    if sum(len(file.content) for file in files) > ATTACHMENT_MAX_BYTES:
+        raise NotificationInputError(
+            _("The attachments are too large to send by e-mail."),
+            code="notification_attachment_too_large",
+        )
+    return files
 
 
 def _claim(delivery_id: int) -> Delivery | None:
@@ -197,6 +244,10 @@ def _transmit(delivery: Delivery) -> str:
             html=payload.get("html", ""),
             headers={"X-Seatwise-Event": delivery.event, "X-Seatwise-Delivery": str(delivery.pk)},
             reference=reference,
+            attachments=[
+                (file.filename, bytes(file.content), file.content_type)
+                for file in delivery.attachments.order_by("pk")
+            ],
         )
     kind = "voice" if delivery.channel == Channel.VOICE else "text"
     message = SmsMessage(

@@ -11,9 +11,15 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
-from seatwise.notifications.selectors import MAILBOX_LIMIT, mailbox_list, mailbox_version
+from seatwise.notifications.selectors import (
+    MAILBOX_LIMIT,
+    mailbox_attachment_get,
+    mailbox_list,
+    mailbox_version,
+)
 
 KINDS = ("email", "sms")
 POLL_SECONDS = 5
@@ -46,5 +52,21 @@ def dev_mailbox(request):
     }
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
+    add_never_cache_headers(response)
+    return response
+
+
+@require_GET
+def dev_mailbox_attachment(request, delivery_id: int, filename: str):
+    """Download one attachment of an e-mail in the developer mailbox (DEBUG only)."""
+    if not settings.DEBUG:
+        raise Http404("The developer mailbox exists only with DEBUG on.")
+    attachment = mailbox_attachment_get(delivery_id=delivery_id, filename=filename)
+    if attachment is None:
+        raise Http404("No such attachment.")
+    response = HttpResponse(bytes(attachment.content), content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=attachment.filename
+    )
     add_never_cache_headers(response)
     return response

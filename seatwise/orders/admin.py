@@ -1,8 +1,16 @@
 from django.contrib import admin
+from django.http import Http404, HttpResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 
+from seatwise.core.admin import ReadOnlyAdmin
 from seatwise.orders.models import (
+    InvoiceNumberCounter,
     Order,
     OrderEvent,
+    OrderInvoice,
     OrderLine,
     OrderNumberCounter,
     ProvisioningRequest,
@@ -117,3 +125,60 @@ class OrderNumberCounterAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(OrderInvoice)
+class OrderInvoiceAdmin(ReadOnlyAdmin):
+    """Issued invoices, read-only (a document never changes once issued), with the PDF to
+    download exactly as it was e-mailed."""
+
+    list_display = ("number", "order", "organization", "total", "currency", "issued_at", "pdf_link")
+    search_fields = ("number", "order__number", "organization__name")
+    list_select_related = ("order", "organization")
+    date_hierarchy = "issued_at"
+    exclude = ("pdf",)
+    readonly_fields = (
+        "number",
+        "order",
+        "organization",
+        "issued_at",
+        "due_date",
+        "total",
+        "currency",
+        "seller_details",
+        "buyer_details",
+        "sha256",
+        "pdf_link",
+    )
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj: OrderInvoice) -> str:
+        url = reverse("admin:orders_orderinvoice_pdf", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download invoice (PDF)"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/pdf/",
+                self.admin_site.admin_view(self.pdf_view),
+                name="orders_orderinvoice_pdf",
+            ),
+            *super().get_urls(),
+        ]
+
+    def pdf_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise Http404("No such invoice.")
+        invoice = OrderInvoice.objects.filter(pk=pk).first()
+        if invoice is None:
+            raise Http404("No such invoice.")
+        response = HttpResponse(bytes(invoice.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=invoice.filename
+        )
+        return response
+
+
+@admin.register(InvoiceNumberCounter)
+class InvoiceNumberCounterAdmin(ReadOnlyAdmin):
+    list_display = ("year", "last")

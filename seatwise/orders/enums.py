@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OrderStatus(models.TextChoices):
-    DRAFT = "draft", _("Saved for later")
+    DRAFT = "draft", _("Draft")
     PLACED = "placed", _("Placed")
     AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
     PAID = "paid", _("Paid")

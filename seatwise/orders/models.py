@@ -149,6 +149,22 @@ class OrderLine(models.Model):
         blank=True,
         help_text=_("Microsoft lines: a new tenant's domain or an existing tenant's id."),
     )
+    partner_unit_price = models.DecimalField(
+        _("partner unit price"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("What the seller pays per unit (the reseller's buy price), when known."),
+    )
+    markup_percent = models.DecimalField(
+        _("markup %"),
+        max_digits=7,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("The seller's markup over the partner price, when the line has one."),
+    )
 
     class Meta:
         verbose_name = _("order line")
@@ -234,3 +250,57 @@ class ProvisioningRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line} ({self.status})"
+
+
+class InvoiceNumberCounter(models.Model):
+    """The last invoice number handed out in a year (``INV-2026-000123``). Incremented under
+    the row lock, so two invoices never get the same number."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("invoice number counter")
+        verbose_name_plural = _("invoice number counters")
+        ordering = ("-year",)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class OrderInvoice(models.Model):
+    """The invoice document of an order paid by invoice: issued once, never changed. The
+    seller and buyer details are a snapshot taken at issue; ``pdf`` holds the document as
+    sent, ``sha256`` its digest."""
+
+    organization = models.ForeignKey(
+        "tenancy.Organization",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=True,
+    )
+    order = models.OneToOneField(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="invoice"
+    )
+    number = models.CharField(_("number"), max_length=24, unique=True)
+    issued_at = models.DateTimeField(_("issued"))
+    due_date = models.DateField(_("due date"))
+    seller_details = models.JSONField(_("seller details"), default=dict)
+    buyer_details = models.JSONField(_("buyer details"), default=dict)
+    total = models.DecimalField(_("total"), **AMOUNT)
+    currency = models.CharField(_("currency"), max_length=3)
+    pdf = models.BinaryField(_("PDF document"))
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+
+    class Meta:
+        verbose_name = _("order invoice")
+        verbose_name_plural = _("order invoices")
+        ordering = ("-issued_at", "-pk")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def filename(self) -> str:
+        return f"{self.number}.pdf"

@@ -12,8 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -35,6 +34,7 @@ from seatwise.orders.models import (
     ProvisioningRequest,
 )
 from seatwise.orders.states import LINE_TRANSITIONS, ORDER_TRANSITIONS, PAYABLE
+from seatwise.pricing.services import coupon_release
 from seatwise.tenancy.enums import ALL_ROLES, Role
 from seatwise.tenancy.models import AgreementAcceptance, Organization
 from seatwise.tenancy.selectors import require_role
@@ -67,6 +67,10 @@ class LineInput:
     term: str = ""  # the offer's term when empty
     billing_plan: str = ""  # the offer's first plan when empty
     target_tenant: str = ""
+    # What the seller pays per unit and its markup over it (a reseller's *Price options*),
+    # kept so that the seller's margin stays on the order; None when not known.
+    partner_unit_price: Decimal | None = None
+    markup_percent: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -111,16 +115,28 @@ def order_number_next(*, day: dt.date | None = None) -> str:
     transaction that saves the order: the day's counter row stays locked until it commits,
     so two placements never share a number and a rolled-back one gives its number back."""
     day = day or clock.today()
-    with transaction.atomic():
-        bumped = OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-        if not bumped:
-            try:
-                with transaction.atomic():
-                    OrderNumberCounter.objects.create(day=day, last=1)
-            except IntegrityError:  # another transaction created the day's row first
-                OrderNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-        sequence = OrderNumberCounter.objects.values_list("last", flat=True).get(day=day)
+    sequence = _counter_bump(day=day)
+    if sequence is None:  # the day's first order
+        try:
+            with transaction.atomic():
+                OrderNumberCounter.objects.create(day=day, last=1)
+            sequence = 1
+        except IntegrityError:  # another transaction created the day's row first
+            sequence = _counter_bump(day=day)
     return order_number_format(day=day, sequence=sequence)
+
+
+def _counter_bump(*, day: dt.date) -> int | None:
+    """Add one to ``day``'s counter and return it, in one statement (``RETURNING``, which
+    PostgreSQL and SQLite 3.35+ both have); None when the day has no row yet."""
+    table = connection.ops.quote_name(OrderNumberCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE {table} SET "last" = "last" + 1 WHERE "day" = %s RETURNING "last"',  # noqa: S608
+            [day],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 # --- creating -------------------------------------------------------------------------------
@@ -149,6 +165,23 @@ def _amount(value: Decimal, *, name: str) -> Decimal:
             _("Amounts cannot be negative."), code="order_amount_invalid", details={"field": name}
         )
     return value
+
+
+def _markup(value: Decimal | None, *, position: int) -> Decimal | None:
+    if value is None:
+        return None
+    if (
+        not isinstance(value, Decimal | int)
+        or isinstance(value, bool)
+        or not Decimal(value).is_finite()
+        or not Decimal(-100) <= Decimal(value) < Decimal(10000)
+    ):
+        raise OrderInputError(
+            _("A markup must be between -100 and 9999 percent."),
+            code="order_markup_invalid",
+            details={"line": position},
+        )
+    return Decimal(value)
 
 
 def _line_rows(*, lines: Sequence[LineInput], currency: str) -> list[tuple[LineInput, dict]]:
@@ -200,6 +233,12 @@ def _line_rows(*, lines: Sequence[LineInput], currency: str) -> list[tuple[LineI
                     "unit_price": unit.amount,
                     "line_total": line_total(unit_price=unit, quantity=quantity).amount,
                     "target_tenant": (line.target_tenant or "").strip()[:255],
+                    "partner_unit_price": (
+                        None
+                        if line.partner_unit_price is None
+                        else _amount(line.partner_unit_price, name="partner_unit_price")
+                    ),
+                    "markup_percent": _markup(line.markup_percent, position=position),
                 },
             )
         )
@@ -530,4 +569,6 @@ def order_cancel(*, order: Order, actor=None, message: str = "") -> Order:
             _("Only an order that is not paid yet can be cancelled."),
             details={"from": locked.status, "to": OrderStatus.CANCELLED},
         )
+    # A coupon used by the order counts again for its customer and its limits.
+    coupon_release(customer=locked.organization, order_reference=locked.number)
     return _move(order=locked, to=OrderStatus.CANCELLED, actor=actor, message=message)

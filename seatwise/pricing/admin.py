@@ -68,8 +68,8 @@ class CouponAdmin(admin.ModelAdmin):
 
 @admin.register(CouponRedemption)
 class CouponRedemptionAdmin(admin.ModelAdmin):
-    list_display = ("coupon", "organization", "order_reference", "redeemed_at")
+    list_display = ("coupon", "organization", "order_reference", "redeemed_at", "released_at")
     list_select_related = ("coupon", "organization")
     search_fields = ("coupon__code", "order_reference", "organization__name")
     autocomplete_fields = ("organization", "coupon")
-    readonly_fields = ("redeemed_at",)
+    readonly_fields = ("redeemed_at", "released_at")

@@ -248,6 +248,12 @@ class CouponRedemption(models.Model):
     coupon = models.ForeignKey(Coupon, on_delete=models.PROTECT, related_name="redemptions")
     order_reference = models.CharField(_("order"), max_length=60)
     redeemed_at = models.DateTimeField(_("redeemed at"))
+    released_at = models.DateTimeField(
+        _("released at"),
+        null=True,
+        blank=True,
+        help_text=_("The order was cancelled: this use no longer counts against the limits."),
+    )
 
     class Meta:
         verbose_name = _("coupon redemption")

@@ -277,7 +277,9 @@ def _coupon_validate(
     if coupon.usage_limit is not None and coupon.times_used >= coupon.usage_limit:
         raise CouponExhausted(_("This coupon has been used up."))
     if customer is not None and coupon.per_customer_limit is not None:
-        used = CouponRedemption.objects.filter(coupon=coupon, organization=customer).count()
+        used = CouponRedemption.objects.filter(
+            coupon=coupon, organization=customer, released_at__isnull=True
+        ).count()
         if used >= coupon.per_customer_limit:
             raise CouponAlreadyUsed(
                 _("You have already used this coupon.")
@@ -383,6 +385,29 @@ def coupon_redeem(
         coupon.times_used += 1
         coupon.save(update_fields=["times_used"])
     return redemption
+
+
+def coupon_release(
+    *, customer: Organization, order_reference: str, at: dt.datetime | None = None
+) -> int:
+    """Give back the coupon uses of ``customer``'s cancelled order ``order_reference``: each
+    redemption is marked released and its coupon's use count goes down by one, under the
+    coupon's row lock. Idempotent: a released use is not released again. Returns how many
+    uses were given back."""
+    moment = at or clock.now()
+    released = 0
+    with transaction.atomic():
+        redemptions = CouponRedemption.objects.filter(
+            organization=customer, order_reference=order_reference, released_at__isnull=True
+        ).select_for_update()
+        for redemption in redemptions:
+            coupon = Coupon.objects.select_for_update().get(pk=redemption.coupon_id)
+            coupon.times_used = max(coupon.times_used - 1, 0)
+            coupon.save(update_fields=["times_used"])
+            redemption.released_at = moment
+            redemption.save(update_fields=["released_at"])
+            released += 1
+    return released
 
 
 @transaction.atomic

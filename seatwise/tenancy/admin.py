@@ -12,6 +12,7 @@ from seatwise.tenancy.models import (
     Organization,
     OrganizationRegistration,
     OrganizationTerms,
+    PaymentSettings,
     TermsAcceptance,
 )
 from seatwise.tenancy.services import api_key_revoke_by_staff
@@ -167,6 +168,15 @@ class AuthenticationSettingsAdmin(admin.ModelAdmin):
         "second_factor_required",
         "updated_at",
     )
+    search_fields = ("organization__name",)
+    list_select_related = ("organization",)
+    autocomplete_fields = ("organization",)
+
+
+@admin.register(PaymentSettings)
+class PaymentSettingsAdmin(admin.ModelAdmin):
+    list_display = ("organization", "allow_invoice", "updated_at")
+    list_filter = ("allow_invoice",)
     search_fields = ("organization__name",)
     list_select_related = ("organization",)
     autocomplete_fields = ("organization",)

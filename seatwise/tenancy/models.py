@@ -294,6 +294,43 @@ class AuthenticationSettings(models.Model):
         return f"{self.organization} authentication"
 
 
+class PaymentSettings(models.Model):
+    """Which payment methods a reseller (or the provider, for its direct customers) offers
+    its customers at checkout: *Settings → Payment methods*. Contract customers always pay
+    by invoice; the others pay by card (LiqPay) and, when ``allow_invoice`` is on, may also
+    pay by invoice. Without a row the default applies: card only."""
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="payment_settings",
+        db_index=True,
+    )
+    allow_invoice = models.BooleanField(
+        _("allow payment by invoice for customers without a contract"),
+        default=False,
+        help_text=_("Customers may choose to pay by bank transfer against an invoice."),
+    )
+    bank_details = models.TextField(
+        _("bank details for invoices"),
+        blank=True,
+        max_length=1000,
+        help_text=_(
+            "Printed on your invoices: beneficiary, bank, IBAN, SWIFT. Empty: the installation's "
+            "default (INVOICE_BANK_DETAILS)."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"))
+
+    class Meta:
+        verbose_name = _("payment settings")
+        verbose_name_plural = _("payment settings")
+
+    def __str__(self) -> str:
+        return f"{self.organization} payment methods"
+
+
 class OrganizationRegistration(models.Model):
     """How a customer registered itself (guide 2.3–2.5): who did it, and what it chose for
     its Microsoft tenant. ``tenant_domain`` is the requested ``<prefix>.onmicrosoft.com``

@@ -21,6 +21,7 @@ from seatwise.tenancy.models import (
     Membership,
     Organization,
     OrganizationTerms,
+    PaymentSettings,
     TermsAcceptance,
 )
 
@@ -487,3 +488,46 @@ def registration_parent(*, reseller_id: object = None) -> Organization | None:
         if reseller is not None:
             return reseller
     return storefront_provider()
+
+
+# --- Payment methods ------------------------------------------------------------------------
+
+
+def payment_settings_owner(*, organization: Organization) -> Organization | None:
+    """Who decides how ``organization`` may pay: its reseller (itself for a reseller), or the
+    provider for a direct customer (the seller of its orders); None for a provider."""
+    return terms_owner(organization=organization)
+
+
+def payment_settings_own(*, organization: Organization) -> PaymentSettings:
+    """The payment settings ``organization`` (a reseller or provider) has set itself, or an
+    unsaved row with the defaults (card only, no bank details of its own)."""
+    found = PaymentSettings.objects.filter(organization=organization).first()
+    return found or PaymentSettings(organization=organization)
+
+
+def payment_settings_for(*, organization: Organization) -> PaymentSettings:
+    """The payment settings that apply to ``organization`` as a buyer: those of its seller
+    (an unsaved row with the defaults when the seller has set none)."""
+    owner = payment_settings_owner(organization=organization)
+    if owner is None:
+        return PaymentSettings(organization=organization)
+    return payment_settings_own(organization=owner)
+
+
+def invoice_allowed_for(*, organization: Organization) -> bool:
+    """True when ``organization`` may pay by invoice: a contract customer always, another
+    buyer when its seller allows payment by invoice."""
+    if organization.is_contract_customer:
+        return True
+    return payment_settings_for(organization=organization).allow_invoice
+
+
+def payment_settings_get(*, user, organization: Organization) -> PaymentSettings:
+    """*Settings → Payment methods* of ``organization`` (a reseller or provider), for its
+    owners and account managers. Raises ``OrganizationNotFound`` for a customer and
+    ``RoleRequired`` for a member without a managing role."""
+    if organization.kind == OrganizationKind.CUSTOMER:
+        raise OrganizationNotFound("Organization not found.")
+    _require_member(user=user, organization=organization, roles=MANAGING_ROLES)
+    return payment_settings_own(organization=organization)

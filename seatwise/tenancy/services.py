@@ -1004,3 +1004,59 @@ def agreement_accept(
         ip=ip,
     )
     return acceptance
+
+
+# --- Payment methods --------------------------------------------------------------------------
+
+EVENT_PAYMENT_SETTINGS_CHANGED = "tenancy.payment_settings_changed"
+BANK_DETAILS_MAX_LENGTH = 1000
+
+
+@transaction.atomic
+def payment_settings_set(
+    *,
+    actor,
+    organization: Organization,
+    allow_invoice: bool,
+    bank_details: str = "",
+):
+    """*Settings → Payment methods* of ``organization`` (a reseller, or the provider for its
+    direct customers), for its owners and account managers: whether customers without a
+    contract may also pay by invoice, and the bank details printed on its invoices. A change
+    is recorded in the event log; saving the same values records nothing."""
+    from seatwise.tenancy.models import PaymentSettings
+
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise OrganizationNotFound("Organization not found.")
+    if organization.kind == OrganizationKind.CUSTOMER:
+        raise OrganizationNotFound("Organization not found.")
+    require_role(user=actor, organization=organization, roles=MANAGING_ROLES)
+    bank_details = "\n".join(line.rstrip() for line in str(bank_details or "").strip().splitlines())
+    if len(bank_details) > BANK_DETAILS_MAX_LENGTH:
+        raise ValidationError(
+            _("Keep the bank details under %(limit)s characters.")
+            % {"limit": BANK_DETAILS_MAX_LENGTH},
+            code="bank_details_too_long",
+            details={"field": "bank_details"},
+        )
+    values = {"allow_invoice": bool(allow_invoice), "bank_details": bank_details}
+    row = PaymentSettings.objects.select_for_update().filter(organization=organization).first()
+    if row is None:
+        row = PaymentSettings(organization=organization, **values, updated_at=clock.now())
+        row.save(force_insert=True)
+    elif all(getattr(row, field) == value for field, value in values.items()):
+        return row  # nothing changed: no audit entry
+    else:
+        for field, value in values.items():
+            setattr(row, field, value)
+        row.updated_at = clock.now()
+        row.save(update_fields=[*values, "updated_at"])
+    publish_after_commit(
+        EVENT_PAYMENT_SETTINGS_CHANGED,
+        organization_id=organization.pk,
+        actor_id=actor.pk,
+        setting="payment_methods",
+        allow_invoice=values["allow_invoice"],
+        bank_details_set=bool(bank_details),
+    )
+    return row

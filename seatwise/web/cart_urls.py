@@ -10,4 +10,5 @@ urlpatterns = [
     path("cart/lines/<int:pk>/remove/", cart_views.cart_line_remove_view, name="cart_line_remove"),
     path("cart/coupon/", cart_views.cart_coupon_apply_view, name="cart_coupon_apply"),
     path("cart/coupon/remove/", cart_views.cart_coupon_remove_view, name="cart_coupon_remove"),
+    path("cart/save-for-later/", cart_views.cart_save_for_later_view, name="cart_save_for_later"),
 ]

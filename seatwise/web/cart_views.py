@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from seatwise.cart.models import Cart
-from seatwise.cart.selectors import CartTotals, CartViewer, cart_find, cart_totals, cart_viewer_get
+from seatwise.cart.selectors import (
+    CartTotals,
+    CartViewer,
+    cart_find,
+    cart_totals,
+    cart_viewer_get,
+    price_override_allowed,
+)
 from seatwise.cart.services import (
     cart_coupon_apply,
     cart_coupon_remove,
@@ -28,6 +35,7 @@ from seatwise.cart.services import (
     cart_line_remove,
     cart_line_update,
     cart_merge,
+    cart_save_for_later,
 )
 from seatwise.catalog.exceptions import OfferNotFound
 from seatwise.catalog.models import Offer
@@ -113,11 +121,22 @@ def cart_merge_on_login(sender, request, user, **kwargs) -> None:
 
 
 class CartAddForm(forms.Form):
-    offer = forms.IntegerField(min_value=1)
-    billing_plan = forms.CharField(max_length=12)
+    offer = forms.IntegerField(min_value=1, required=False)
+    billing_plan = forms.CharField(max_length=12, required=False)
+    # The list pages' cards send both in one select: "<offer id>:<billing plan>".
+    choice = forms.RegexField(regex=r"^[1-9][0-9]{0,9}:[a-z_]{1,12}$", required=False)
     # The range is the offer's: the service checks it and names it.
     quantity = forms.IntegerField(error_messages={"invalid": gettext_lazy("Enter a whole number.")})
     next = forms.CharField(required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("choice"):
+            offer, plan = data["choice"].split(":")
+            data["offer"], data["billing_plan"] = int(offer), plan
+        if not data.get("offer") or not data.get("billing_plan"):
+            raise forms.ValidationError(_("Choose an offer and a billing plan."))
+        return data
 
 
 class QuantityForm(forms.Form):
@@ -146,10 +165,13 @@ def _cart_page(request, *, coupon_error: str = "", error: str = ""):
     error responses."""
     cart = cart_for(request)
     totals = cart_totals(cart=cart, viewer=cart_viewer_for(request))
+    viewer = shop_for(request).viewer
     context = {
         "totals": totals,
         "coupon_error": coupon_error or totals.coupon_error,
         "cart_error": error,
+        "can_save_for_later": request.user.is_authenticated and viewer is not None,
+        "price_options_allowed": price_override_allowed(user=request.user, organization=viewer),
     }
     template = "web/partials/cart_body.html" if request.htmx else "web/cart.html"
     response = render(request, template, context)
@@ -277,3 +299,30 @@ def cart_coupon_remove_view(request):
 @require_GET
 def mini_cart(request):
     return render(request, MINI_CART_TEMPLATE, {"mini_cart": mini_cart_totals(request)})
+
+
+@require_POST
+def cart_save_for_later_view(request):
+    """*Save for later*: the cart becomes a draft order, listed in Orders, to resume later."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(reverse("web:cart"))
+    cart = cart_for(request)
+    try:
+        if cart is None:
+            raise ValidationError(_("Your cart is empty."))
+        order = cart_save_for_later(
+            cart=cart,
+            user=request.user,
+            viewer=cart_viewer_for(request),
+            ip=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return HttpResponseRedirect(reverse("web:cart"))
+    messages.success(
+        request,
+        _("Saved for later as order %(number)s. Resume it from this list when you are ready.")
+        % {"number": order.number},
+    )
+    return HttpResponseRedirect(reverse("web:orders"))

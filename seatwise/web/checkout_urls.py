@@ -12,4 +12,9 @@ urlpatterns = [
         checkout_views.order_payment,
         name="order_payment",
     ),
+    path(
+        "account/orders/<str:number>/pay-again/",
+        checkout_views.order_pay_again,
+        name="order_pay_again",
+    ),
 ]

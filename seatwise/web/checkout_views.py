@@ -22,20 +22,21 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from seatwise.cart.checkout import (
     CheckoutDetails,
     CheckoutError,
     billing_errors,
     checkout_check,
+    checkout_pay_again,
     checkout_place,
     checkout_requirements,
     tenants_clean,
 )
 from seatwise.cart.selectors import cart_totals
 from seatwise.connectors.domains import prefix_normalize
-from seatwise.core.errors import ApplicationError
+from seatwise.core.errors import ApplicationError, NotFoundError
 from seatwise.orders.enums import OrderStatus, PaymentMethod
 from seatwise.orders.selectors import order_amounts, order_get
 from seatwise.orders.services import BUYING_ROLES, BillingAddress
@@ -259,7 +260,7 @@ def checkout_agreements(request, organization, cart, viewer, totals):
         errors = {
             name: message
             for name, message in checkout_check(
-                organization=organization, totals=totals, details=candidate
+                organization=organization, totals=totals, details=candidate, required=required
             ).items()
             if _step_of(name) == "agreements"
         }
@@ -295,8 +296,7 @@ def checkout_agreements(request, organization, cart, viewer, totals):
 @checkout_view(post_without_cart=True)
 def checkout_confirm(request, organization, cart, viewer, totals):
     details = _details(request, organization)
-    errors = checkout_check(organization=organization, totals=totals, details=details)
-    if request.method == "POST":
+    if request.method == "POST":  # checkout_place checks everything again, in its transaction
         try:
             result = checkout_place(
                 user=request.user,
@@ -316,9 +316,12 @@ def checkout_confirm(request, organization, cart, viewer, totals):
             return HttpResponseRedirect(reverse("web:cart"))
         request.session.pop(CHECKOUT_SESSION_KEY, None)
         return _after_placing(request, result.order, result.payment)
+    required = checkout_requirements(organization=organization, totals=totals)
+    errors = checkout_check(
+        organization=organization, totals=totals, details=details, required=required
+    )
     if errors:
         return HttpResponseRedirect(_step_url(_first_incomplete(errors) or "billing"))
-    required = checkout_requirements(organization=organization, totals=totals)
     tenants = tenants_clean(target_tenants=details.target_tenants)
     return _render(
         request,
@@ -365,6 +368,28 @@ def _after_placing(request, order, payment):
     return HttpResponseRedirect(reverse("web:order_payment", args=[order.number]))
 
 
+@login_required
+@require_POST
+def order_pay_again(request, number: str):
+    """*Pay again* after a declined card payment: a new attempt, then LiqPay's page."""
+    organization = shop_for(request).viewer
+    try:
+        if organization is None:
+            raise OrganizationNotFound("No organization.")
+        result = checkout_pay_again(
+            user=request.user,
+            organization=organization,
+            number=number,
+            provider=shop_for(request).provider,
+        )
+    except NotFoundError as exc:
+        return render_error(request, exc, _messages())
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("web:order_payment", args=[number]))
+    return _after_placing(request, result.order, result.payment)
+
+
 # --- Payment result -------------------------------------------------------------------------
 
 
@@ -396,6 +421,11 @@ def order_payment(request, number: str):
         "invoice": order.payment_method == PaymentMethod.INVOICE,
         "paid": order.paid_at is not None,
         "failed": order.status == OrderStatus.FAILED,
+        "can_pay_again": (
+            order.status == OrderStatus.FAILED
+            and order.payment_method == PaymentMethod.LIQPAY
+            and order.paid_at is None
+        ),
     }
     template = "web/account/order_payment_status.html" if request.htmx else None
     return render(request, template or "web/account/order_payment.html", context)

@@ -6,20 +6,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from seatwise.cart.services import order_draft_resume
 from seatwise.core.errors import ApplicationError
 from seatwise.core.money import Money
 from seatwise.core.pagination import Page, paginate, parse_page
 from seatwise.orders.enums import OrderStatus
+from seatwise.orders.invoices import order_invoice_exists, order_invoice_get
 from seatwise.orders.models import Order, OrderLine
 from seatwise.orders.selectors import order_amounts, order_get, order_list
 from seatwise.payments.models import Payment
 from seatwise.payments.selectors import payment_list
 from seatwise.tenancy.exceptions import OrganizationNotFound
+from seatwise.web.cart_views import cart_for
 from seatwise.web.errors import render_error
 from seatwise.web.formatting import format_money
 from seatwise.web.shop import shop_for
@@ -53,6 +59,7 @@ class OrderRow:
     order: Order
     total: str
     badge: str
+    resumable: bool = False  # a draft (saved for later): the list offers *Resume*
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,7 @@ def orders(request):
                 order=order,
                 total=format_money(order.money("total")),
                 badge=STATUS_BADGES.get(order.status, "text-bg-light"),
+                resumable=order.status == OrderStatus.DRAFT,
             )
             for order in rows
         ],
@@ -138,6 +146,7 @@ def order_detail(request, number: str):
             "has_extra_charge": bool(amounts["extra_charge"]),
             "has_shipping": bool(amounts["shipping"]),
             "events": list(order.events.all()),
+            "has_invoice": order_invoice_exists(order=order),
             "payments": [
                 PaymentRow(
                     payment=payment, amount=format_money(Money(payment.amount, payment.currency))
@@ -146,3 +155,47 @@ def order_detail(request, number: str):
             ],
         },
     )
+
+
+@login_required
+@require_POST
+def order_resume(request, number: str):
+    """*Resume* a draft: its lines go back into the user's cart for this organization (priced
+    again there) and the draft is closed; then the cart page."""
+    try:
+        organization = _organization(request)
+        order = order_get(user=request.user, organization=organization, number=number)
+        order_draft_resume(
+            order=order,
+            cart=cart_for(request, create=True),
+            user=request.user,
+            ip=request.META.get("REMOTE_ADDR"),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except ApplicationError as exc:
+        if exc.status == 409:
+            messages.error(request, exc.message)
+            return redirect("web:orders")
+        return render_error(request, exc, _messages())
+    messages.success(
+        request, _("Order %(number)s is back in your cart.") % {"number": order.number}
+    )
+    return redirect("web:cart")
+
+
+@login_required
+@require_GET
+def order_invoice_pdf(request, number: str):
+    """The invoice (PDF) of an order paid by invoice, exactly as it was issued and e-mailed."""
+    try:
+        organization = _organization(request)
+        invoice = order_invoice_get(user=request.user, organization=organization, number=number)
+    except ApplicationError as exc:
+        return render_error(request, exc, _messages())
+    response = HttpResponse(bytes(invoice.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=invoice.filename
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -53,7 +53,9 @@ urlpatterns = [
     path("", include("seatwise.web.company_urls")),
     path("", include("seatwise.web.signin_urls")),
     path("", include("seatwise.web.identity_providers_urls")),
+    path("", include("seatwise.web.payment_settings_urls")),
     path("", include("seatwise.web.cart_urls")),
     path("", include("seatwise.web.checkout_urls")),
     path("", include("seatwise.web.order_urls")),
+    path("", include("seatwise.web.buy_urls")),
 ]

@@ -27,6 +27,13 @@ SAMPLE_CONTEXT = {
         event: {"name": "Olga", "number": "24-11-2026 27131", "total": "120.00 USD"}
         for event in ("orders.placed", "orders.paid", "orders.completed", "orders.failed")
     },
+    "orders.invoice_issued": {
+        "name": "Olga",
+        "number": "INV-2026-000123",
+        "order_number": "24-11-2026 27131",
+        "total": "1,440.00 ₴",
+        "due_date": "08.12.2026",
+    },
 }
 
 

@@ -22,7 +22,12 @@ from seatwise.pricing.exceptions import (
     CouponWrongCurrency,
 )
 from seatwise.pricing.models import Coupon, CouponRedemption
-from seatwise.pricing.services import coupon_check, coupon_redeem, coupon_upsert
+from seatwise.pricing.services import (
+    coupon_check,
+    coupon_redeem,
+    coupon_release,
+    coupon_upsert,
+)
 from seatwise.tenancy.tests.factories import make_customer, make_provider
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
@@ -185,6 +190,28 @@ def test_the_last_use_goes_to_one_customer_in_turn(parties):
     coupon.refresh_from_db()
     assert coupon.times_used == 1
     assert list(CouponRedemption.objects.values_list("organization", flat=True)) == [customer.pk]
+
+
+def test_releasing_a_cancelled_orders_use_gives_it_back_once(parties):
+    provider, customer, other = parties
+    coupon = make_coupon(provider, "ONCE", usage_limit=1, per_customer_limit=1)
+    _redeem("ONCE", seller=provider, customer=customer, order="A-1")
+    with pytest.raises(CouponExhausted):
+        _check("ONCE", seller=provider, customer=other)
+
+    assert coupon_release(customer=other, order_reference="A-1") == 0  # not theirs
+    assert coupon_release(customer=customer, order_reference="A-1", at=NOW) == 1
+    assert coupon_release(customer=customer, order_reference="A-1") == 0  # idempotent
+    coupon.refresh_from_db()
+    assert coupon.times_used == 0
+    released = CouponRedemption.objects.get(order_reference="A-1")
+    assert released.released_at == NOW  # kept as history, no longer counted
+    # The customer may use it again for another order; the use is counted again.
+    _redeem("ONCE", seller=provider, customer=customer, order="A-2")
+    coupon.refresh_from_db()
+    assert coupon.times_used == 1
+    with pytest.raises(CouponExhausted):
+        _check("ONCE", seller=provider, customer=other)
 
 
 @pytest.mark.django_db(transaction=True)
