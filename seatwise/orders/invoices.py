@@ -1,7 +1,8 @@
 """The invoice document of an order paid by invoice: issued once, e-mailed, downloadable.
 
-When an order paid by invoice is placed, ``orders.order_status_changed`` (published after
-commit by ``services``) reaches ``on_order_status_changed``, which queues
+When an order paid by invoice reaches *awaiting payment* (checkout places it and moves it
+there at once), ``orders.order_status_changed`` (published after commit by ``services``,
+naming the payment method) reaches ``on_order_status_changed``, which queues
 ``orders.invoice_issue`` (a Celery task: the order's id in, ``order_invoice_issue`` out).
 ``order_invoice_issue`` locks the order, and, unless it already has one, numbers the invoice
 (``INV-2026-000123``, one race-safe sequence per year), takes a snapshot of the seller, the
@@ -319,19 +320,17 @@ def order_invoice_exists(*, order: Order) -> bool:
 
 
 def on_order_status_changed(event: events.Event) -> None:
-    """An order reached *placed* or *awaiting payment*: queue its invoice when it is paid by
-    invoice. A broker that refuses the task is logged; the periodic sweep issues it later."""
+    """An order paid by invoice reached *awaiting payment*: queue its invoice. No query here
+    (the event names the payment method); the task is idempotent and checks the order. A
+    broker that refuses the task is logged; the periodic sweep issues it later."""
     from seatwise.orders.tasks import invoice_issue_task  # tasks import this module
 
     payload = event.payload
-    if payload.get("to_status") not in (OrderStatus.PLACED, OrderStatus.AWAITING_PAYMENT):
+    if payload.get("to_status") != OrderStatus.AWAITING_PAYMENT:
+        return
+    if payload.get("payment_method") != PaymentMethod.INVOICE:
         return
     order_id = payload.get("order_id")
-    wanted = Order.objects.filter(
-        pk=order_id, payment_method=PaymentMethod.INVOICE, invoice__isnull=True
-    ).exists()
-    if not wanted:
-        return
     try:
         invoice_issue_task.delay(order_id, translation.get_language() or "")
     except Exception:  # the order is committed; the sweep catches up

@@ -420,6 +420,7 @@ def _announce(*, order: Order, from_status: str, actor) -> None:
         number=order.number,
         from_status=from_status,
         to_status=order.status,
+        payment_method=order.payment_method,
         actor_id=getattr(actor, "pk", None),
     )
     event = NOTIFIED.get(order.status)

@@ -249,6 +249,7 @@ def test_a_transition_writes_an_event_and_publishes_after_commit(
             "number": order.number,
             "from_status": OrderStatus.PLACED,
             "to_status": OrderStatus.AWAITING_PAYMENT,
+            "payment_method": PaymentMethod.LIQPAY,
             "actor_id": buyer.pk,
         }
     ]
