@@ -3,8 +3,10 @@
 Mounted by ``config.api`` under ``/api/v1/cart/`` and ``/api/v1/checkout/``. Authentication:
 an API key (``X-API-Key``) or the browser session. The cart is the caller's cart in the
 organization they act for (``api_organization``): the one the pages show to the same user,
-so a line id of anybody else's cart is a 404. Every write honours ``Idempotency-Key``
-(``seatwise.core.idempotency``); placing an order requires it.
+so a line id of anybody else's cart is a 404. Reading the cart needs any role; changing it
+and checking out need a buying role (a read-only member gets a 403 ``role_required``). Every
+write honours ``Idempotency-Key`` (``seatwise.core.idempotency``); placing an order requires
+it, and a refused write changes nothing (not even an empty cart is left behind).
 
 The client sends an offer, a billing plan and a quantity, never a price: every answer is
 priced on the server for the caller (``cart.selectors.cart_totals``), and the inputs refuse
@@ -18,6 +20,7 @@ import ipaddress
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -169,16 +172,17 @@ def cart_line_add(
     the line's quantity (within the offer's limits). An add-on needs one of its base offers
     in the cart. Errors: ``offer_not_found``, ``invalid_quantity``, ``invalid_billing_plan``,
     ``offer_not_available``, ``addon_needs_base``."""
-    caller = _caller(request, query.currency)
+    caller = _caller(request, query.currency, roles=BUYING_ROLES)
     offer = (
         Offer.objects.select_related("product").filter(pk=payload.offer_id, is_active=True).first()
     )
     if offer is None:
         raise OfferNotFound(_("This offer is no longer sold."), details={"id": payload.offer_id})
-    cart = _cart(request, caller, create=True)
-    services.cart_line_add(
-        cart=cart, offer=offer, billing_plan=payload.billing_plan, quantity=payload.quantity
-    )
+    with transaction.atomic():  # a refused line leaves no new, empty cart behind
+        cart = _cart(request, caller, create=True)
+        services.cart_line_add(
+            cart=cart, offer=offer, billing_plan=payload.billing_plan, quantity=payload.quantity
+        )
     return 201, CartOut(**_cart_body(cart, caller))
 
 
@@ -197,7 +201,7 @@ def cart_line_update(
     idempotency_key: IdempotencyKeyHeader = None,
 ):
     """Set the quantity (0 removes the line). Another cart's line is a 404."""
-    caller = _caller(request, query.currency)
+    caller = _caller(request, query.currency, roles=BUYING_ROLES)
     cart = _cart(request, caller)
     if cart is None:
         raise CartLineNotFound(_("This item is no longer in your cart."))
@@ -215,7 +219,7 @@ def cart_line_update(
 def cart_line_remove(
     request, line_id: int, query: Query[CartQuery], idempotency_key: IdempotencyKeyHeader = None
 ):
-    caller = _caller(request, query.currency)
+    caller = _caller(request, query.currency, roles=BUYING_ROLES)
     cart = _cart(request, caller)
     if cart is None:
         raise CartLineNotFound(_("This item is no longer in your cart."))
@@ -239,7 +243,7 @@ def cart_coupon_apply(
     """Check the code against the cart (validity dates, usage limits, minimum sub-total,
     scope) and keep it; a code that does not apply answers its reason (a ``coupon_*``
     code) and the cart keeps its former coupon."""
-    caller = _caller(request, query.currency)
+    caller = _caller(request, query.currency, roles=BUYING_ROLES)
     cart = _cart(request, caller)
     if cart is None or not cart.lines.exists():
         raise ValidationError(
@@ -259,7 +263,7 @@ def cart_coupon_apply(
 def cart_coupon_remove(
     request, query: Query[CartQuery], idempotency_key: IdempotencyKeyHeader = None
 ):
-    caller = _caller(request, query.currency)
+    caller = _caller(request, query.currency, roles=BUYING_ROLES)
     cart = _cart(request, caller)
     if cart is not None:
         services.cart_coupon_remove(cart=cart)
@@ -290,7 +294,8 @@ def _details(payload: CheckoutIn, organization: Organization) -> checkout.Checko
     )
     tenants = {}
     for line_id, domain in payload.target_tenants.items():
-        if not line_id.isdigit():
+        # ASCII digits only: "²".isdigit() is true, but int("²") raises (a 500).
+        if not (line_id.isascii() and line_id.isdigit()):
             raise ValidationError(
                 _("target_tenants must map cart line ids to domains."),
                 details={"field": "target_tenants"},

@@ -36,10 +36,10 @@ import json
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Header
+from ninja.responses import NinjaJSONEncoder
 from pydantic import BaseModel
 
 from seatwise.core import clock
@@ -200,13 +200,16 @@ def idempotency_prune(*, older_than: dt.timedelta = RETENTION) -> int:
 def _json_response(status: int, body: Any) -> HttpResponse:
     if status == 204 or body is None:
         return HttpResponse(status=status)
-    return JsonResponse(body, status=status, safe=False, encoder=DjangoJSONEncoder)
+    return JsonResponse(body, status=status, safe=False, encoder=NinjaJSONEncoder)
 
 
 def _jsonable(body: Any) -> Any:
+    """``body`` as ninja itself renders an answer (a model's Python dump through its JSON
+    encoder), so that a POST shows a resource exactly as its GET does (e.g. timestamps to
+    the millisecond, not pydantic's microseconds)."""
     if isinstance(body, BaseModel):
-        return body.model_dump(mode="json")
-    return json.loads(json.dumps(body, cls=DjangoJSONEncoder))
+        body = body.model_dump()
+    return json.loads(json.dumps(body, cls=NinjaJSONEncoder))
 
 
 def _response_of(result: Any) -> HttpResponse:

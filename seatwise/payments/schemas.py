@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -10,6 +11,7 @@ from pydantic import ConfigDict
 from seatwise.payments.models import Payment, PaymentEvent
 
 AMOUNT_PATTERN = r"^\d{1,12}(\.\d{1,2})?$"
+CENT = Decimal("0.01")
 
 
 class PaymentOut(Schema):
@@ -48,14 +50,20 @@ class PaymentRecordIn(Schema):
     )
 
 
+def _amount(value) -> str:
+    """An amount as stored (two decimals), also for a payment not read back from the
+    database yet (``refunded_amount`` is then the model's default, ``0``)."""
+    return format(Decimal(value).quantize(CENT), "f")
+
+
 def payment_out(payment: Payment) -> dict:
     return {
         "id": str(payment.pk),
         "reference": payment.reference,
         "gateway": payment.gateway,
         "status": payment.status,
-        "amount": format(payment.amount, "f"),
-        "refunded_amount": format(payment.refunded_amount, "f"),
+        "amount": _amount(payment.amount),
+        "refunded_amount": _amount(payment.refunded_amount),
         "currency": payment.currency,
         "sandbox": payment.sandbox,
         "created_at": payment.created_at,

@@ -106,6 +106,17 @@ def test_the_acting_reseller_gets_price_options_and_the_summary_table(shop):
     assert "Partner Price" in page and "Suggested Retail Price" in page and "Your margin" in page
 
 
+def test_the_order_page_and_the_addons_step_name_the_organization_ordered_for(shop):
+    client, _user = _acting(shop)
+    page = client.get(f"/buy/{shop.e3.pk}/").content.decode()
+    assert f"Order for {shop.customer.name} ·" in page
+    addons = _buy(
+        client, shop.e3, tenant="new", domain="fabrikamschool", action="next"
+    ).content.decode()
+    assert "Step 2 of 2" in addons
+    assert f"Order for {shop.customer.name} ·" in addons
+
+
 def test_the_summary_follows_quantity_and_markup_over_htmx(shop):
     client, _user = _acting(shop)
     response = client.get(
