@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from seatwise.notifications.models import DeliveryAttachment
+from seatwise.notifications.registry import EVENTS
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,11 @@ class MailboxEntry:
 
     @property
     def codes(self) -> list[str]:
+        """The codes to pick out: none for an event of Seatwise's that carries no code (an
+        order's number or amount is not a code); sought in the text otherwise."""
+        registered = EVENTS.get(self.event)
+        if registered is not None and "code" not in registered.context:
+            return []
         text = f"{self.subject}\n{self.text}"
         found = _CODE.findall(text) + [m.replace(" ", "") for m in _SPOKEN_CODE.findall(text)]
         return list(dict.fromkeys(found))

@@ -210,3 +210,21 @@ def test_an_email_sent_through_a_delivery_shows_its_event(
     assert mail.outbox == []  # it went to the file backend
     (entry,) = mailbox_list()
     assert (entry.event, entry.codes) == ("identity.sign_in_code", ["907311"])
+
+
+def test_an_order_e_mail_has_no_codes_picked_out_of_its_number_or_amount(mailbox):
+    email_deliver(
+        to="olga@example.test",
+        subject="Your Seatwise order 03-12-2026 00002 was placed",
+        text="Order 03-12-2026 00002, total 7400.00 UAH.",
+        headers={"X-Seatwise-Event": "orders.placed"},
+    )
+    email_deliver(
+        to="olga@example.test",
+        subject="Your code",
+        text="Your code is 731905.",
+        headers={"X-Seatwise-Event": "identity.sign_in_code"},
+    )
+    code_entry, order_entry = mailbox_list()
+    assert order_entry.codes == []
+    assert code_entry.codes == ["731905"]
