@@ -3,8 +3,15 @@
 ``checkout_requirements`` (a read) says which steps a cart needs for the organization that
 buys: the payment methods it may use, whether the Microsoft Customer Agreement must be
 accepted (a Microsoft line, and the current ``SEATWISE_MCA_VERSION`` not accepted yet),
-whether the vendors' terms must be accepted (a line of another vendor), whether a shipping
-step is needed and the Microsoft lines that name a target tenant.
+whether other vendors' terms must be accepted (a line of a vendor whose current terms
+version the organization has not accepted yet; recorded per vendor), whether the
+shipping steps are needed (a line that ships: a shipping address, and one of the provider's
+shipping methods when it has any) and the Microsoft lines that name a target tenant.
+
+The billing and shipping addresses come from the organization's address book
+(``checkout_address_choices``: the company profile first, then the saved entries; an id is
+looked up only inside the buyer's organization) or are typed in; the pages save a new one
+to the book.
 
 ``checkout_place`` (a write, one transaction) prices the cart again on the server, refuses
 what cannot be sold, records the agreement, places the order with the idempotency key the
@@ -16,17 +23,15 @@ use rolls the whole order back), creates the payment and empties the cart.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from seatwise.cart.models import Cart, CartLine
 from seatwise.cart.selectors import CartTotals, CartViewer, cart_priced_lines, cart_totals
 from seatwise.catalog.enums import VendorKind
-from seatwise.catalog.models import Offer
 from seatwise.connectors.domains import SUFFIX, prefix_validate
 from seatwise.connectors.exceptions import InvalidTenantDomain
 from seatwise.core.errors import ConflictError, NotFoundError, ValidationError
@@ -45,10 +50,23 @@ from seatwise.payments.enums import Gateway, PaymentStatus
 from seatwise.payments.models import Payment
 from seatwise.payments.selectors import payment_list
 from seatwise.payments.services import payment_account_ensure, payment_create
+from seatwise.pricing.selectors import ShippingQuote
 from seatwise.pricing.services import coupon_redeem
+from seatwise.tenancy.addresses import (
+    ADDRESS_FIELDS,
+    ADDRESS_LIMITS,
+    ADDRESS_REQUIRED,
+    address_clean,
+    address_errors,
+)
 from seatwise.tenancy.enums import AgreementType
-from seatwise.tenancy.models import AgreementAcceptance, Organization, OrganizationRegistration
-from seatwise.tenancy.selectors import require_role
+from seatwise.tenancy.models import (
+    Address,
+    AgreementAcceptance,
+    Organization,
+    OrganizationRegistration,
+)
+from seatwise.tenancy.selectors import access_address, address_list, require_role
 from seatwise.tenancy.services import agreement_accept
 
 
@@ -66,7 +84,17 @@ class CheckoutCartChanged(ConflictError):
 @dataclass(frozen=True)
 class MicrosoftLine:
     line: CartLine
-    default_tenant: str
+    default_tenant: str  # the tenant chosen on *Buy now*, else the one the company registered
+
+
+@dataclass(frozen=True)
+class VendorTerms:
+    """A vendor whose terms the buyer must accept (the current version not accepted yet)."""
+
+    slug: str
+    name: str
+    version: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -77,8 +105,16 @@ class CheckoutRequirements:
     shipping_required: bool
     microsoft_lines: tuple[MicrosoftLine, ...]
     mca_version: str
+    vendor_terms: tuple[VendorTerms, ...] = ()
     # The organization's acceptance of the current agreement (None: not accepted yet).
     mca_acceptance: AgreementAcceptance | None = field(default=None, compare=False, repr=False)
+    # The shipping methods offered (when shipping is required): one must be chosen when
+    # the provider has any; without any, goods ship at no charge.
+    shipping_methods: tuple[ShippingQuote, ...] = ()
+
+    @property
+    def needs_shipping_method(self) -> bool:
+        return self.shipping_required and bool(self.shipping_methods)
 
 
 def checkout_payment_methods(*, organization: Organization) -> tuple[str, ...]:
@@ -114,28 +150,53 @@ def default_tenant(*, organization: Organization) -> str:
     return registration.tenant_domain_name if registration is not None else ""
 
 
+def vendor_terms_due(*, organization: Organization, vendors) -> tuple[VendorTerms, ...]:
+    """The ``vendors`` whose current terms ``organization`` has not accepted, by name."""
+    if not vendors:
+        return ()
+    accepted = set(
+        AgreementAcceptance.objects.filter(
+            organization=organization,
+            agreement=AgreementType.VENDOR_TERMS,
+            subject__in=[vendor.slug for vendor in vendors],
+        ).values_list("subject", "version")
+    )
+    return tuple(
+        VendorTerms(slug=v.slug, name=v.name, version=v.terms_version, url=v.terms_url)
+        for v in sorted(vendors, key=lambda vendor: vendor.name)
+        if (v.slug, v.terms_version) not in accepted
+    )
+
+
 def checkout_requirements(
     *, organization: Organization, totals: CartTotals
 ) -> CheckoutRequirements:
     lines = [priced.line for priced in totals.lines]
-    microsoft_offers = set(  # one query for the vendors of all lines
-        Offer.objects.filter(
-            pk__in={line.offer_id for line in lines}, product__vendor__kind=VendorKind.MICROSOFT
-        ).values_list("pk", flat=True)
+    vendors = {line.offer.product.vendor for line in lines}  # cart_totals selects them
+    microsoft = [line for line in lines if line.offer.product.vendor.kind == VendorKind.MICROSOFT]
+    tenant = (
+        default_tenant(organization=organization)
+        if any(not line.target_tenant for line in microsoft)
+        else ""
     )
-    microsoft = [line for line in lines if line.offer_id in microsoft_offers]
-    tenant = default_tenant(organization=organization) if microsoft else ""
     acceptance = mca_acceptance(organization=organization) if microsoft else None
+    terms = vendor_terms_due(
+        organization=organization,
+        vendors=[v for v in vendors if v.kind != VendorKind.MICROSOFT],
+    )
     return CheckoutRequirements(
         payment_methods=checkout_payment_methods(organization=organization),
         needs_mca=bool(microsoft) and acceptance is None,
-        needs_vendor_terms=len(microsoft) < len(lines),
+        needs_vendor_terms=bool(terms),
+        vendor_terms=terms,
         shipping_required=totals.shipping_required,
         microsoft_lines=tuple(
-            MicrosoftLine(line=line, default_tenant=tenant) for line in microsoft
+            MicrosoftLine(line=line, default_tenant=line.target_tenant or tenant)
+            for line in microsoft
         ),
         mca_version=settings.SEATWISE_MCA_VERSION,
         mca_acceptance=acceptance,
+        shipping_methods=totals.shipping_methods if totals.shipping_required else (),
     )
 
 
@@ -151,39 +212,70 @@ class CheckoutDetails:
     accept_mca: bool = False
     accept_vendor_terms: bool = False
     target_tenants: dict[int, str] = field(default_factory=dict)  # cart line id → domain
-    ship_to_billing: bool = False
+    ship_to_billing: bool = False  # goods ship to the billing address
+    shipping_address: BillingAddress | None = None  # ... or to this one
+    shipping_method_id: int | None = None  # one of ``CheckoutRequirements.shipping_methods``
 
 
-BILLING_REQUIRED = ("name", "address_line1", "postal_code", "city", "country")
-BILLING_LIMITS = {
-    "name": 250,
-    "address_line1": 200,
-    "address_line2": 200,
-    "postal_code": 20,
-    "city": 100,
-    "country": 2,
-    "tax_number": 50,
-}
+# The address fields, their limits and the required ones (the address book's rules).
+BILLING_REQUIRED = ADDRESS_REQUIRED
+BILLING_LIMITS = ADDRESS_LIMITS
 
 
 def billing_errors(*, billing: BillingAddress) -> dict[str, str]:
-    """One message per wrong billing field (empty when all is well). Pure."""
-    errors: dict[str, str] = {}
-    for name, limit in BILLING_LIMITS.items():
-        value = getattr(billing, name)
-        if name in BILLING_REQUIRED and not value.strip():
-            errors[name] = _("This field is required.")
-        elif len(value) > limit:
-            errors[name] = _("Use at most %(max)d characters.") % {"max": limit}
-    if "country" not in errors and billing.country.upper() not in countries:
-        errors["country"] = _("Choose a country from the list.")
-    return errors
+    """One message per wrong field of a billing or shipping address (empty when all is
+    well). Pure."""
+    return address_errors(asdict(billing))
 
 
 def billing_clean(*, billing: BillingAddress) -> BillingAddress:
-    values = {name: " ".join(str(getattr(billing, name) or "").split()) for name in BILLING_LIMITS}
-    values["country"] = values["country"].upper()
-    return BillingAddress(**values)
+    return BillingAddress(**address_clean(asdict(billing)))
+
+
+def shipping_clean(*, address: BillingAddress) -> BillingAddress:
+    """A shipping address as the order keeps it (no tax number)."""
+    return BillingAddress(**{**address_clean(asdict(address)), "tax_number": ""})
+
+
+# --- the address book at checkout -----------------------------------------------------------
+
+PROFILE = "profile"  # the choice of the company profile's address
+
+
+@dataclass(frozen=True)
+class AddressChoice:
+    key: str  # ``PROFILE`` or the address book entry's id
+    address: BillingAddress
+    is_profile: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return not billing_errors(billing=self.address)
+
+
+def address_of(entry: Address) -> BillingAddress:
+    return BillingAddress(**{name: str(getattr(entry, name) or "") for name in ADDRESS_FIELDS})
+
+
+def checkout_address_choices(*, organization: Organization) -> tuple[AddressChoice, ...]:
+    """The addresses the buyer may pick: the company profile's first, then the address
+    book's entries by name. One query."""
+    return (
+        AddressChoice(key=PROFILE, address=BillingAddress.of(organization), is_profile=True),
+        *(
+            AddressChoice(key=str(entry.pk), address=address_of(entry))
+            for entry in address_list(organization=organization)
+        ),
+    )
+
+
+def checkout_address_pick(*, user, organization: Organization, key: object) -> AddressChoice:
+    """The choice ``key`` (``PROFILE`` or an entry's id) of ``organization``; an id of
+    another organization, or no id at all, is ``AddressNotFound``."""
+    if key == PROFILE:
+        return AddressChoice(key=PROFILE, address=BillingAddress.of(organization), is_profile=True)
+    entry = access_address(user=user, organization=organization, pk=key)
+    return AddressChoice(key=str(entry.pk), address=address_of(entry))
 
 
 def checkout_check(
@@ -205,14 +297,34 @@ def checkout_check(
         errors["accept_mca"] = _("Accept the Microsoft Customer Agreement to buy Microsoft offers.")
     if required.needs_vendor_terms and not details.accept_vendor_terms:
         errors["accept_vendor_terms"] = _("Accept the vendor's terms to continue.")
-    if required.shipping_required and not details.ship_to_billing:
-        errors["ship_to_billing"] = _("Confirm the shipping address.")
+    if required.shipping_required:
+        if details.shipping_address is not None:
+            errors.update(
+                {
+                    f"shipping_{name}": message
+                    for name, message in billing_errors(billing=details.shipping_address).items()
+                    if name != "tax_number"
+                }
+            )
+        elif not details.ship_to_billing:
+            errors["ship_to_billing"] = _("Confirm the shipping address.")
+        offered = {quote.method_id for quote in required.shipping_methods}
+        if offered and details.shipping_method_id is None:
+            errors["shipping_method"] = _("Choose a shipping method.")
+        elif offered and details.shipping_method_id not in offered:
+            errors["shipping_method"] = _("Choose one of the shipping methods offered.")
     for item in required.microsoft_lines:
         try:
-            prefix_validate(details.target_tenants.get(item.line.pk, ""))
+            prefix_validate(_tenant_of(item, details))
         except InvalidTenantDomain as exc:
             errors[f"tenant_{item.line.pk}"] = exc.message
     return errors
+
+
+def _tenant_of(item: MicrosoftLine, details: CheckoutDetails) -> str:
+    """The tenant a Microsoft line goes to: as given at checkout, else as chosen on *Buy
+    now* (kept on the cart line)."""
+    return details.target_tenants.get(item.line.pk) or item.line.target_tenant
 
 
 def tenants_clean(*, target_tenants: dict[int, str]) -> dict[int, str]:
@@ -292,7 +404,9 @@ def checkout_place(
     if done is not None:
         return CheckoutResult(order=done, payment=_order_payment(order=done), created=False)
 
-    totals = cart_totals(cart=cart, viewer=viewer)
+    totals = cart_totals(
+        cart=cart, viewer=viewer, checkout=True, shipping_method_id=details.shipping_method_id
+    )
     if not totals.lines:
         raise CheckoutCartChanged(_("Your cart is empty."))
     if totals.has_unavailable:
@@ -309,14 +423,29 @@ def checkout_place(
     )
     if errors:
         raise CheckoutError(_("Please correct the marked fields."), details={"fields": errors})
-    microsoft_ids = {item.line.pk for item in required.microsoft_lines}
     tenants = tenants_clean(
-        target_tenants={k: v for k, v in details.target_tenants.items() if k in microsoft_ids}
+        target_tenants={
+            item.line.pk: _tenant_of(item, details) for item in required.microsoft_lines
+        }
     )
+
+    billing = billing_clean(billing=details.billing)
+    ship_to = None
+    if required.shipping_required:
+        ship_to = shipping_clean(address=details.shipping_address or billing)
 
     acceptance = required.mca_acceptance
     if required.needs_mca:
         acceptance = _mca_record(organization=organization, user=user, ip=_ip(ip))
+    for terms in required.vendor_terms:
+        agreement_accept(
+            organization=organization,
+            user=user,
+            agreement=AgreementType.VENDOR_TERMS,
+            subject=terms.slug,
+            version=terms.version,
+            ip=_ip(ip),
+        )
 
     order = order_place(
         organization=organization,
@@ -342,8 +471,10 @@ def checkout_place(
             shipping=totals.shipping.amount,
             tax=totals.tax.amount,
         ),
-        billing=billing_clean(billing=details.billing),
+        billing=billing,
         agreement_acceptance=acceptance,
+        shipping_address=ship_to,
+        shipping_method_name=totals.shipping_method.name if totals.shipping_method else "",
     )
     if totals.coupon_code and totals.discount:
         priced = cart_priced_lines(cart=cart, viewer=viewer)

@@ -22,7 +22,13 @@ from seatwise.orders.models import OrderLine
 from seatwise.pricing.discounts import DiscountLine
 from seatwise.pricing.enums import PriceKind
 from seatwise.pricing.exceptions import CouponError
-from seatwise.pricing.selectors import PriceContext, ViewerPrice, offer_price_map
+from seatwise.pricing.selectors import (
+    PriceContext,
+    ShippingQuote,
+    ViewerPrice,
+    offer_price_map,
+    shipping_quote_list,
+)
 from seatwise.pricing.services import coupon_check
 from seatwise.tenancy.enums import MANAGING_ROLES, OrganizationKind
 from seatwise.tenancy.models import Organization, OrganizationRegistration
@@ -140,6 +146,11 @@ class CartTotals:
     tax_rate: Decimal
     tax: Money
     total: Money
+    # The checkout's totals, when a line ships: the provider's shipping methods priced in
+    # the cart's currency, and the one chosen (its price is ``shipping``; None: none chosen,
+    # shipping is zero).
+    shipping_methods: tuple[ShippingQuote, ...] = ()
+    shipping_method: ShippingQuote | None = None
 
     @property
     def item_count(self) -> int:
@@ -167,7 +178,11 @@ def _category_chains(lines: list[CartLine]) -> dict[int, frozenset[int]]:
 
 def cart_priced_lines(*, cart: Cart | None, viewer: CartViewer) -> PricedLines:
     lines = (
-        list(cart.lines.select_related("offer__product__category").order_by("added_at", "pk"))
+        list(
+            cart.lines.select_related(
+                "offer__product__category", "offer__product__vendor"
+            ).order_by("added_at", "pk")
+        )
         if cart is not None
         else []
     )
@@ -205,7 +220,18 @@ def vat_rate(*, seller: Organization | None) -> Decimal:
     return Decimal(str(rate)) if not isinstance(rate, Decimal) else rate
 
 
-def cart_totals(*, cart: Cart | None, viewer: CartViewer) -> CartTotals:
+def cart_totals(
+    *,
+    cart: Cart | None,
+    viewer: CartViewer,
+    checkout: bool = False,
+    shipping_method_id: object = None,
+) -> CartTotals:
+    """The cart priced for ``viewer``. The cart page leaves shipping to the checkout; the
+    checkout's totals (``checkout``), when a line ships, list the shop's provider's active
+    shipping methods priced in the cart's currency, and ``shipping_method_id`` picks one of
+    them: its price is the shipping charge, taxed like the rest. An id that is not one of
+    them (another provider's, an inactive one) picks none and the charge stays zero."""
     currency = viewer.currency
     priced = cart_priced_lines(cart=cart, viewer=viewer)
     zero = Money.zero(currency)
@@ -225,7 +251,15 @@ def cart_totals(*, cart: Cart | None, viewer: CartViewer) -> CartTotals:
             coupon_error = error.message
     shipping_required = any(p.line.offer.is_shippable for p in priced.lines)
     extra_charge = zero
-    shipping = zero
+    methods: tuple[ShippingQuote, ...] = ()
+    if shipping_required and checkout:
+        methods = shipping_quote_list(
+            provider_id=viewer.price_context.provider_id,
+            currency=currency,
+            rates=viewer.price_context.rates,
+        )
+    chosen = next((m for m in methods if str(m.method_id) == str(shipping_method_id)), None)
+    shipping = chosen.price if chosen is not None else zero
     rate = vat_rate(seller=viewer.seller)
     taxable = priced.subtotal - discount + extra_charge + shipping
     tax = (taxable * rate / HUNDRED).quantize()
@@ -243,6 +277,8 @@ def cart_totals(*, cart: Cart | None, viewer: CartViewer) -> CartTotals:
         tax_rate=rate,
         tax=tax,
         total=taxable + tax,
+        shipping_methods=methods,
+        shipping_method=chosen,
     )
 
 

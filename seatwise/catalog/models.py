@@ -27,6 +27,10 @@ class Vendor(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=VendorKind.choices)
     website = models.URLField(_("website"), blank=True)
+    # The vendor's terms a buyer accepts at checkout (Microsoft's are the Customer
+    # Agreement, handled apart); a new version asks every customer again.
+    terms_url = models.URLField(_("terms URL"), blank=True)
+    terms_version = models.CharField(_("terms version"), max_length=20, default="1")
 
     class Meta:
         verbose_name = _("vendor")

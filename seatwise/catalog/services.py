@@ -20,13 +20,27 @@ from seatwise.core.upsert import upsert
 
 
 @transaction.atomic
-def vendor_upsert(*, slug: str, name: str, kind: str, website: str = "") -> Vendor:
+def vendor_upsert(
+    *,
+    slug: str,
+    name: str,
+    kind: str,
+    website: str = "",
+    terms_url: str = "",
+    terms_version: str = "1",
+) -> Vendor:
     vendor, _created, _changed = upsert(
         Vendor,
         what="vendor",
         cache_namespace=CATALOG,
         lookup={"slug": slug},
-        values={"name": name, "kind": kind, "website": website},
+        values={
+            "name": name,
+            "kind": kind,
+            "website": website,
+            "terms_url": terms_url,
+            "terms_version": terms_version,
+        },
     )
     return vendor
 

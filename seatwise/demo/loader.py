@@ -29,6 +29,7 @@ from seatwise.demo.data.pricing import (
     PRICE_LISTS,
     RATES_VALID_FROM,
     RESELLER_TERMS,
+    SHIPPING_METHODS,
     plan_amount,
     tier_unit,
 )
@@ -36,13 +37,22 @@ from seatwise.demo.snapshot import TableChange, compare, take_snapshot
 from seatwise.identity.models import User
 from seatwise.identity.services import user_email_mark_verified
 from seatwise.pricing.enums import CouponKind
-from seatwise.pricing.models import Coupon, ExchangeRate, Price, PriceList, ResellerTerms
+from seatwise.pricing.models import (
+    Coupon,
+    ExchangeRate,
+    Price,
+    PriceList,
+    ResellerTerms,
+    ShippingMethod,
+    ShippingMethodPrice,
+)
 from seatwise.pricing.services import (
     coupon_upsert,
     exchange_rate_set,
     price_list_upsert,
     price_set,
     reseller_terms_set,
+    shipping_method_upsert,
 )
 from seatwise.tenancy.models import Membership, Organization
 from seatwise.tenancy.services import membership_set, organization_create
@@ -63,6 +73,8 @@ TABLES: dict[type[models.Model], str] = {
     ResellerTerms: "reseller terms",
     ExchangeRate: "exchange rates",
     Coupon: "coupons",
+    ShippingMethod: "shipping methods",
+    ShippingMethodPrice: "shipping prices",
 }
 
 
@@ -141,7 +153,11 @@ def _load_users(organizations: dict[str, Organization]) -> None:
 def _load_catalog() -> dict[str, Offer]:
     vendors = {
         spec.slug: vendor_upsert(
-            slug=spec.slug, name=spec.name, kind=spec.kind, website=spec.website
+            slug=spec.slug,
+            name=spec.name,
+            kind=spec.kind,
+            website=spec.website,
+            terms_url=spec.terms_url,
         )
         for spec in VENDORS
     }
@@ -248,6 +264,10 @@ def _load_pricing(organizations: dict[str, Organization], offers: dict[str, Offe
             value=spec.percent,
             minimum_subtotal=spec.minimum_usd,
             minimum_currency="USD" if spec.minimum_usd is not None else "",
+        )
+    for method in SHIPPING_METHODS:
+        shipping_method_upsert(
+            provider=provider, name=method.name, prices=method.prices, position=method.position
         )
     for base, quote, rate in EXCHANGE_RATES:
         exchange_rate_set(

@@ -81,6 +81,27 @@ class Order(models.Model):
     billing_city = models.CharField(_("city"), max_length=100, blank=True)
     billing_country = models.CharField(_("country"), max_length=2, blank=True)
     billing_tax_number = models.CharField(_("registration / tax number"), max_length=50, blank=True)
+    billing_contact_name = models.CharField(_("billing contact"), max_length=150, blank=True)
+    billing_email = models.EmailField(_("billing e-mail"), max_length=254, blank=True)
+    billing_phone = models.CharField(_("billing phone"), max_length=32, blank=True)
+    # Goods that ship: where to and how (empty for an order of licences only). The method's
+    # price is the order's ``shipping`` amount.
+    shipping_name = models.CharField(_("ship to"), max_length=250, blank=True)
+    shipping_contact_name = models.CharField(_("shipping contact"), max_length=150, blank=True)
+    shipping_email = models.EmailField(_("shipping e-mail"), max_length=254, blank=True)
+    shipping_phone = models.CharField(_("shipping phone"), max_length=32, blank=True)
+    shipping_address_line1 = models.CharField(
+        _("shipping street address"), max_length=200, blank=True
+    )
+    shipping_address_line2 = models.CharField(
+        _("shipping street address 2"), max_length=200, blank=True
+    )
+    shipping_postal_code = models.CharField(
+        _("shipping zip / postal code"), max_length=20, blank=True
+    )
+    shipping_city = models.CharField(_("shipping city"), max_length=100, blank=True)
+    shipping_country = models.CharField(_("shipping country"), max_length=2, blank=True)
+    shipping_method_name = models.CharField(_("shipping method"), max_length=120, blank=True)
     agreement_acceptance = models.ForeignKey(
         "tenancy.AgreementAcceptance",
         verbose_name=_("agreement acceptance"),

@@ -34,6 +34,9 @@ from seatwise.orders.models import (
     ProvisioningRequest,
 )
 from seatwise.orders.states import LINE_TRANSITIONS, ORDER_TRANSITIONS, PAYABLE
+from seatwise.payments.enums import PaymentStatus
+from seatwise.payments.selectors import payment_list
+from seatwise.payments.services import payment_cancel
 from seatwise.pricing.services import coupon_release
 from seatwise.tenancy.enums import ALL_ROLES, Role
 from seatwise.tenancy.models import AgreementAcceptance, Organization
@@ -86,6 +89,8 @@ class Charges:
 
 @dataclass(frozen=True)
 class BillingAddress:
+    """A billing address, or a shipping address (same fields; ``tax_number`` unused)."""
+
     name: str = ""
     address_line1: str = ""
     address_line2: str = ""
@@ -93,6 +98,9 @@ class BillingAddress:
     city: str = ""
     country: str = ""
     tax_number: str = ""
+    contact_name: str = ""
+    email: str = ""
+    phone: str = ""
 
     @classmethod
     def of(cls, organization: Organization) -> BillingAddress:
@@ -104,6 +112,7 @@ class BillingAddress:
             city=organization.city,
             country=str(organization.country or ""),
             tax_number=organization.tax_number,
+            phone=str(organization.phone or ""),
         )
 
 
@@ -258,6 +267,8 @@ def _create(
     billing: BillingAddress | None,
     agreement_acceptance: AgreementAcceptance | None,
     idempotency_key: str,
+    shipping_address: BillingAddress | None = None,
+    shipping_method_name: str = "",
 ) -> Order:
     idempotency_key = (idempotency_key or "").strip()
     if len(idempotency_key) > 100:
@@ -295,6 +306,7 @@ def _create(
             _("The discount is larger than the order."), code="order_amount_invalid"
         )
     billing = billing or BillingAddress.of(organization)
+    shipping = shipping_address or BillingAddress()
     now = clock.now()
     try:
         with transaction.atomic():
@@ -313,6 +325,19 @@ def _create(
                 billing_city=billing.city[:100],
                 billing_country=billing.country[:2],
                 billing_tax_number=billing.tax_number[:50],
+                billing_contact_name=billing.contact_name[:150],
+                billing_email=billing.email[:254],
+                billing_phone=billing.phone[:32],
+                shipping_name=shipping.name[:250],
+                shipping_contact_name=shipping.contact_name[:150],
+                shipping_email=shipping.email[:254],
+                shipping_phone=shipping.phone[:32],
+                shipping_address_line1=shipping.address_line1[:200],
+                shipping_address_line2=shipping.address_line2[:200],
+                shipping_postal_code=shipping.postal_code[:20],
+                shipping_city=shipping.city[:100],
+                shipping_country=shipping.country[:2],
+                shipping_method_name=(shipping_method_name or "").strip()[:120],
                 agreement_acceptance=agreement_acceptance,
                 idempotency_key=idempotency_key,
                 created_at=now,
@@ -375,9 +400,13 @@ def order_place(
     charges: Charges | None = None,
     billing: BillingAddress | None = None,
     agreement_acceptance: AgreementAcceptance | None = None,
+    shipping_address: BillingAddress | None = None,
+    shipping_method_name: str = "",
 ) -> Order:
     """Place an order. A repeated call with the same ``idempotency_key`` (a double-clicked
-    *Confirm*, a repeated API POST) returns the first order and creates nothing."""
+    *Confirm*, a repeated API POST) returns the first order and creates nothing. Goods that
+    ship go to ``shipping_address`` by ``shipping_method_name``; its price is
+    ``charges.shipping``."""
     if not (idempotency_key or "").strip():
         raise OrderInputError(_("An idempotency key is required."), code="order_key_invalid")
     if payment_method not in PaymentMethod.values:
@@ -394,6 +423,8 @@ def order_place(
         billing=billing,
         agreement_acceptance=agreement_acceptance,
         idempotency_key=idempotency_key,
+        shipping_address=shipping_address,
+        shipping_method_name=shipping_method_name,
     )
 
 
@@ -563,7 +594,8 @@ def order_mark_paid(
 
 @transaction.atomic
 def order_cancel(*, order: Order, actor=None, message: str = "") -> Order:
-    """Cancel a draft or an order not paid yet."""
+    """Cancel a draft or an order not paid yet. Its payments still open (a LiqPay form not
+    paid, an invoice not recorded) are cancelled with it, and its coupon use is given back."""
     locked = _locked(order)
     if locked.status not in (OrderStatus.DRAFT, *PAYABLE):
         raise InvalidTransitionError(
@@ -572,4 +604,9 @@ def order_cancel(*, order: Order, actor=None, message: str = "") -> Order:
         )
     # A coupon used by the order counts again for its customer and its limits.
     coupon_release(customer=locked.organization, order_reference=locked.number)
+    open_payments = payment_list(organization=locked.organization, reference=locked.number).filter(
+        status__in=(PaymentStatus.PENDING, PaymentStatus.FAILED)
+    )
+    for payment in open_payments:
+        payment_cancel(payment=payment, actor=actor, note=f"order {locked.number} cancelled")
     return _move(order=locked, to=OrderStatus.CANCELLED, actor=actor, message=message)

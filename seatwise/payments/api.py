@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from seatwise.core.errors import NotFoundError
+from seatwise.core.errors import NotFoundError, PermissionDeniedError
 from seatwise.core.idempotency import IdempotencyKeyHeader, idempotent
 from seatwise.core.schemas import ErrorOut
 from seatwise.payments.models import Payment
@@ -88,13 +88,18 @@ def payment_record(
     request, payment_id: str, payload: PaymentRecordIn, idempotency_key: IdempotencyKeyHeader = None
 ):
     """The provider records that the invoice payment was received in full (``amount``
-    must equal it); the order then becomes paid. Only invoice payments; a payment not
-    pending is a 409 ``payment_state``."""
+    must equal it); the order then becomes paid. Only invoice payments (a card payment is a
+    409 ``payment_state``); a payment not pending (paid, or cancelled with its order) is a 409
+    ``payment_state`` too. Anyone
+    else who sees the payment gets a 403, anybody else a 404 ``payment_not_found``."""
     organization = _organization(request)
-    if organization.kind != OrganizationKind.PROVIDER:
-        raise PaymentNotFound(_("Payment not found."), details={"id": payment_id})
-    require_role(user=request.user, organization=organization, roles=RECORDING_ROLES)
+    require_role(user=request.user, organization=organization)
     payment = _payment(organization=organization, payment_id=payment_id)
+    # A payment the caller may see but not record (its payer, the reseller, the provider's
+    # staff without a recording role) is a 403, not a 404 that its GET contradicts.
+    if organization.kind != OrganizationKind.PROVIDER:
+        raise PermissionDeniedError(_("Only the provider records invoice payments."))
+    require_role(user=request.user, organization=organization, roles=RECORDING_ROLES)
     payment = payment_record_manual(
         payment=payment, actor=request.user, amount=Decimal(payload.amount)
     )

@@ -12,6 +12,7 @@ class PaymentStatus(models.TextChoices):
     PAID = "paid", _("Paid")
     FAILED = "failed", _("Failed")
     REFUNDED = "refunded", _("Refunded")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class PaymentEventKind(models.TextChoices):
@@ -22,3 +23,4 @@ class PaymentEventKind(models.TextChoices):
     STATUS_QUERY = "status_query", _("Status query")
     REFUND_REQUESTED = "refund_requested", _("Refund requested")
     MANUAL = "manual", _("Payment recorded manually")
+    CANCELLED = "cancelled", _("Cancelled with its order")

@@ -275,13 +275,41 @@ def payment_record_manual(*, payment: Payment, actor, amount: Decimal) -> Paymen
             % {"amount": payment.amount, "currency": payment.currency}
         )
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
-    PAYMENT_TRANSITIONS.check(locked.status, PaymentStatus.PAID)
+    if locked.status != PaymentStatus.PENDING:
+        raise PaymentStateError(
+            _("This payment is %(status)s: there is nothing to record.")
+            % {"status": locked.get_status_display().lower()},
+            details={"status": locked.status},
+        )
     _transition(
         payment=locked,
         target=PaymentStatus.PAID,
         kind=PaymentEventKind.MANUAL,
         actor=actor,
         payload=_payload({"amount": liqpay.format_amount(amount)}),
+    )
+    return locked
+
+
+@transaction.atomic
+def payment_cancel(*, payment: Payment, actor=None, note: str = "") -> Payment:
+    """The payment's order was cancelled: a pending or failed payment becomes *cancelled*
+    (its LiqPay form and its invoice can no longer be paid or recorded). A payment already
+    cancelled is returned as it is; a paid or refunded one raises ``PaymentStateError``."""
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.status == PaymentStatus.CANCELLED:
+        return locked
+    if locked.status not in (PaymentStatus.PENDING, PaymentStatus.FAILED):
+        raise PaymentStateError(
+            _("A paid payment cannot be cancelled; refund it instead."),
+            details={"status": locked.status},
+        )
+    _transition(
+        payment=locked,
+        target=PaymentStatus.CANCELLED,
+        kind=PaymentEventKind.CANCELLED,
+        actor=actor,
+        payload=_payload({"note": note[:255]}) if note else "",
     )
     return locked
 

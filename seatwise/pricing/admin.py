@@ -8,6 +8,8 @@ from seatwise.pricing.models import (
     Price,
     PriceList,
     ResellerTerms,
+    ShippingMethod,
+    ShippingMethodPrice,
 )
 
 
@@ -73,3 +75,40 @@ class CouponRedemptionAdmin(admin.ModelAdmin):
     search_fields = ("coupon__code", "order_reference", "organization__name")
     autocomplete_fields = ("organization", "coupon")
     readonly_fields = ("redeemed_at", "released_at")
+
+
+class ShippingMethodPriceInline(admin.TabularInline):
+    model = ShippingMethodPrice
+    extra = 1
+    fields = ("currency", "amount")
+
+
+@admin.register(ShippingMethod)
+class ShippingMethodAdmin(admin.ModelAdmin):
+    list_display = ("name", "organization", "is_active", "position")
+    list_filter = ("is_active",)
+    list_select_related = ("organization",)
+    search_fields = ("name", "organization__name")
+    autocomplete_fields = ("organization",)
+    inlines = (ShippingMethodPriceInline,)
+
+    def save_formset(self, request, form, formset, change):
+        """A price row belongs to its method's provider (``organization`` copied)."""
+        for row in formset.save(commit=False):
+            row.organization_id = form.instance.organization_id
+            row.save()
+        for row in formset.deleted_objects:
+            row.delete()
+        formset.save_m2m()
+
+
+@admin.register(ShippingMethodPrice)
+class ShippingMethodPriceAdmin(admin.ModelAdmin):
+    list_display = ("method", "currency", "amount", "organization")
+    list_filter = ("currency",)
+    list_select_related = ("method", "organization")
+    search_fields = ("method__name", "organization__name")
+    readonly_fields = ("method", "organization")
+
+    def has_add_permission(self, request):
+        return False  # added on their method's page, which copies the provider

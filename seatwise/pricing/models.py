@@ -268,3 +268,71 @@ class CouponRedemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coupon} · {self.order_reference}"
+
+
+class ShippingMethod(models.Model):
+    """A way a provider delivers shippable goods (books, hardware), offered at checkout when
+    a cart has a shippable line. Its price per currency is in ``ShippingMethodPrice``."""
+
+    organization = models.ForeignKey(
+        "tenancy.Organization",
+        verbose_name=_("provider"),
+        on_delete=models.CASCADE,
+        related_name="shipping_methods",
+        db_index=True,
+    )
+    name = models.CharField(_("name"), max_length=120)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Offered at checkout when active.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("shipping method")
+        verbose_name_plural = _("shipping methods")
+        ordering = ("organization_id", "position", "name")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="shipping_method_unique_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShippingMethodPrice(models.Model):
+    """What a shipping method costs the buyer in one currency, per order."""
+
+    organization = models.ForeignKey(
+        "tenancy.Organization",
+        verbose_name=_("provider"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=True,
+        help_text=_("The method's provider, copied."),
+    )
+    method = models.ForeignKey(
+        ShippingMethod,
+        verbose_name=_("shipping method"),
+        on_delete=models.CASCADE,
+        related_name="prices",
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    amount = models.DecimalField(_("price"), validators=[MinValueValidator(Decimal(0))], **AMOUNT)
+
+    class Meta:
+        verbose_name = _("shipping method price")
+        verbose_name_plural = _("shipping method prices")
+        ordering = ("method_id", "currency")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["method", "currency"], name="shipping_price_unique_per_currency"
+            ),
+            models.CheckConstraint(
+                name="shipping_price_not_negative", condition=models.Q(amount__gte=0)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method_id} {self.amount} {self.currency}"

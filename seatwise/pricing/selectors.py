@@ -29,7 +29,13 @@ from seatwise.pricing.calculations import (
     resolve_price,
 )
 from seatwise.pricing.enums import PriceKind, PriceListKind
-from seatwise.pricing.models import ExchangeRate, Price, PriceList, ResellerTerms
+from seatwise.pricing.models import (
+    ExchangeRate,
+    Price,
+    PriceList,
+    ResellerTerms,
+    ShippingMethodPrice,
+)
 from seatwise.tenancy.enums import OrganizationKind
 from seatwise.tenancy.models import Organization
 
@@ -356,3 +362,55 @@ def priced_offer_get(*, context: PriceContext, currency: str, pk: int) -> Priced
     offer = offer_get(pk=pk)
     price_map = offer_price_map(context=context, offer_ids=[offer.pk], currency=currency)
     return PricedOffer(offer=offer, prices=_ordered(offer, price_map.get(offer.pk)))
+
+
+# --- Shipping methods ------------------------------------------------------------------------
+
+
+def _shipping_price(
+    rows: list[ShippingMethodPrice], currency: str, rates: dict[tuple[str, str], Decimal]
+) -> Money | None:
+    for row in rows:
+        if row.currency == currency:
+            return Money(row.amount, currency)
+    for row in rows:
+        try:
+            return convert(Money(row.amount, row.currency), to=currency, rates=rates)
+        except (MissingExchangeRate, ValueError):  # no rate, or a currency no longer known
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class ShippingQuote:
+    """An active shipping method of a provider with its price in the buyer's currency."""
+
+    method_id: int
+    name: str
+    price: Money
+
+
+def shipping_quote_list(
+    *, provider_id: int, currency: str, rates: dict[tuple[str, str], Decimal]
+) -> tuple[ShippingQuote, ...]:
+    """The active shipping methods of the provider ``provider_id``, in their order, each
+    priced in ``currency``: its price in that currency, else another of its prices converted
+    with the provider's ``rates``. A method with no price reachable in ``currency`` is left
+    out. One query."""
+    rows = (
+        ShippingMethodPrice.objects.filter(
+            organization_id=provider_id, method__organization_id=provider_id, method__is_active=True
+        )
+        .select_related("method")
+        .order_by("method__position", "method__name", "method_id", "currency")
+    )
+    by_method: dict[int, list[ShippingMethodPrice]] = {}
+    for row in rows:
+        by_method.setdefault(row.method_id, []).append(row)
+    quotes = []
+    for method_rows in by_method.values():
+        price = _shipping_price(method_rows, currency, rates)
+        if price is not None:
+            method = method_rows[0].method
+            quotes.append(ShippingQuote(method_id=method.pk, name=method.name, price=price))
+    return tuple(quotes)

@@ -9,6 +9,7 @@ Amounts are ``Decimal`` (or an ``int`` or a decimal string); a float is refused.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
@@ -52,6 +53,8 @@ from seatwise.pricing.models import (
     Price,
     PriceList,
     ResellerTerms,
+    ShippingMethod,
+    ShippingMethodPrice,
 )
 from seatwise.tenancy.enums import OrganizationKind
 from seatwise.tenancy.models import Organization
@@ -449,3 +452,47 @@ def coupon_upsert(
         },
     )
     return coupon
+
+
+# --- Shipping methods ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def shipping_method_upsert(
+    *,
+    provider: Organization,
+    name: str,
+    prices: Mapping[str, Decimal | int | str],
+    is_active: bool = True,
+    position: int = 0,
+) -> ShippingMethod:
+    """Create or update the provider's shipping method ``name`` with its price in each
+    currency of ``prices`` (a price in a currency not listed is removed). Writes nothing
+    when everything already matches."""
+    _require_provider(provider, field="provider")
+    name = " ".join(str(name or "").split())
+    if not name:
+        raise _fail("name", "A shipping method needs a name.")
+    if not prices:
+        raise _fail("prices", "A shipping method needs a price in at least one currency.")
+    amounts = {}
+    for currency, amount in prices.items():
+        value = _decimal(amount, field="prices")
+        if value < 0:
+            raise _fail("prices", f"The price in {currency} cannot be negative.")
+        amounts[_currency(currency, field="prices")] = value
+    method, _created, _changed = upsert(
+        ShippingMethod,
+        what="shipping method",
+        lookup={"organization": provider, "name": name},
+        values={"is_active": bool(is_active), "position": position},
+    )
+    for currency, value in amounts.items():
+        upsert(
+            ShippingMethodPrice,
+            what="shipping method price",
+            lookup={"method": method, "currency": currency},
+            values={"organization_id": provider.pk, "amount": value},
+        )
+    method.prices.exclude(currency__in=list(amounts)).delete()
+    return method

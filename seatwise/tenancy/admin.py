@@ -4,6 +4,7 @@ from django.utils.translation import ngettext
 
 from seatwise.core.admin import BumpsCacheAdmin, ReadOnlyAdmin
 from seatwise.tenancy.models import (
+    Address,
     AgreementAcceptance,
     ApiKey,
     AuthenticationSettings,
@@ -213,6 +214,24 @@ class AgreementAcceptanceAdmin(admin.ModelAdmin):
     search_fields = ("organization__name", "user__email")
     list_select_related = ("organization", "user")
     readonly_fields = ("organization", "user", "agreement", "version", "accepted_at", "ip")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    """Address books are written by their organizations (checkout, *My account →
+    Addresses*) through the services, which check the fields; operators look, and may
+    remove an entry (orders keep their own copy)."""
+
+    list_display = ("name", "organization", "city", "country", "created_by", "updated_at")
+    list_filter = ("country",)
+    search_fields = ("name", "contact_name", "email", "city", "organization__name")
+    list_select_related = ("organization", "created_by")
 
     def has_add_permission(self, request):
         return False

@@ -37,3 +37,4 @@ class TenantChoice(models.TextChoices):
 
 class AgreementType(models.TextChoices):
     MICROSOFT_CUSTOMER_AGREEMENT = "microsoft_customer_agreement", _("Microsoft Customer Agreement")
+    VENDOR_TERMS = "vendor_terms", _("Vendor's terms")

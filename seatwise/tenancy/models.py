@@ -384,8 +384,9 @@ class OrganizationRegistration(models.Model):
 
 
 class AgreementAcceptance(models.Model):
-    """A vendor agreement (the Microsoft Customer Agreement) accepted for an organization:
-    which version, when, by whom, from which IP address. Rows are kept."""
+    """A vendor agreement accepted for an organization (the Microsoft Customer Agreement, or
+    another vendor's terms, named by ``subject``): which version, when, by whom, from which IP
+    address. Rows are kept."""
 
     organization = models.ForeignKey(
         Organization,
@@ -403,6 +404,8 @@ class AgreementAcceptance(models.Model):
         related_name="agreement_acceptances",
     )
     agreement = models.CharField(_("agreement"), max_length=40, choices=AgreementType.choices)
+    # Whose terms, for vendor terms: the vendor's slug (empty for the Customer Agreement).
+    subject = models.CharField(_("subject"), max_length=60, blank=True, default="")
     version = models.CharField(_("version"), max_length=20)
     accepted_at = models.DateTimeField(_("accepted"))
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
@@ -413,4 +416,52 @@ class AgreementAcceptance(models.Model):
         ordering = ("-accepted_at", "-pk")
 
     def __str__(self) -> str:
-        return f"{self.organization}: {self.get_agreement_display()} {self.version}"
+        subject = f" ({self.subject})" if self.subject else ""
+        return f"{self.organization}: {self.get_agreement_display()}{subject} {self.version}"
+
+
+class Address(models.Model):
+    """An entry of an organization's address book: a billing or shipping address saved at
+    checkout or on *My account → Addresses*. Orders copy the address they use, so an entry
+    may be changed or removed without touching them. The company profile's own address is
+    not stored here (it stays on ``Organization``)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="addresses",
+        db_index=True,
+    )
+    name = models.CharField(_("company or recipient"), max_length=250)
+    contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    address_line1 = models.CharField(_("street address"), max_length=200)
+    address_line2 = models.CharField(_("street address 2"), max_length=200, blank=True)
+    postal_code = models.CharField(_("zip / postal code"), max_length=20)
+    city = models.CharField(_("city"), max_length=100)
+    country = CountryField(_("country"))
+    tax_number = models.CharField(_("registration / tax number"), max_length=50, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"))
+    updated_at = models.DateTimeField(_("updated"))
+
+    class Meta:
+        verbose_name = _("address")
+        verbose_name_plural = _("addresses")
+        ordering = ("organization_id", "name", "pk")
+
+    def __str__(self) -> str:
+        return ", ".join(
+            part
+            for part in (self.name, self.address_line1, f"{self.postal_code} {self.city}".strip())
+            if part
+        )

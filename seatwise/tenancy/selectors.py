@@ -10,11 +10,13 @@ from django.db.models import Q, QuerySet
 
 from seatwise.core import clock
 from seatwise.tenancy import invitations
+from seatwise.tenancy.addresses import AddressNotFound
 from seatwise.tenancy.apikeys import ApiKeyNotFound
 from seatwise.tenancy.enums import ALL_ROLES, MANAGING_ROLES, OrganizationKind, Role
 from seatwise.tenancy.exceptions import OrganizationNotFound, RoleRequired
 from seatwise.tenancy.invitations import InvitationNotFound
 from seatwise.tenancy.models import (
+    Address,
     ApiKey,
     AuthenticationSettings,
     Invitation,
@@ -531,3 +533,22 @@ def payment_settings_get(*, user, organization: Organization) -> PaymentSettings
         raise OrganizationNotFound("Organization not found.")
     _require_member(user=user, organization=organization, roles=MANAGING_ROLES)
     return payment_settings_own(organization=organization)
+
+
+# --- Address book ----------------------------------------------------------------------------
+
+
+def address_list(*, organization: Organization) -> QuerySet[Address]:
+    """``organization``'s address book, by name. The caller has checked the user's role."""
+    return Address.objects.filter(organization=organization).order_by("name", "pk")
+
+
+def access_address(*, user, organization: Organization, pk: object) -> Address:
+    """The address ``pk`` of ``organization``'s book for ``user`` (any role in it, or a
+    managing role above it), or ``AddressNotFound``: also for an id of another
+    organization, never revealing that it exists."""
+    _require_member(user=user, organization=organization)
+    try:
+        return address_list(organization=organization).get(pk=int(str(pk)))
+    except (Address.DoesNotExist, ValueError, TypeError):
+        raise AddressNotFound("Address not found.") from None

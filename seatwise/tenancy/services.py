@@ -21,6 +21,13 @@ from seatwise.core.errors import ConflictError, PermissionDeniedError, Validatio
 from seatwise.core.events import publish_after_commit
 from seatwise.core.text import slug_from
 from seatwise.tenancy import apikeys, invitations
+from seatwise.tenancy.addresses import (
+    ADDRESS_FIELDS,
+    ADDRESS_ROLES,
+    MAX_ADDRESSES,
+    AddressBookFull,
+    address_validate,
+)
 from seatwise.tenancy.apikeys import API_KEY_ROLES, ApiCaller, ApiKeyNotFound
 from seatwise.tenancy.enums import (
     ALLOWED_PARENTS,
@@ -44,6 +51,7 @@ from seatwise.tenancy.exceptions import (
 )
 from seatwise.tenancy.invitations import AlreadyMember, InvitationEmailMismatch, InvitationNotFound
 from seatwise.tenancy.models import (
+    Address,
     AgreementAcceptance,
     ApiKey,
     Invitation,
@@ -54,6 +62,7 @@ from seatwise.tenancy.models import (
     TermsAcceptance,
 )
 from seatwise.tenancy.selectors import (
+    access_address,
     access_api_key,
     acting_from_organization,
     acting_organization_list,
@@ -982,14 +991,22 @@ def organization_register(
 
 @transaction.atomic
 def agreement_accept(
-    *, organization: Organization, user, agreement: str, version: str, ip: str | None
+    *,
+    organization: Organization,
+    user,
+    agreement: str,
+    version: str,
+    ip: str | None,
+    subject: str = "",
 ) -> AgreementAcceptance:
-    """Record that ``user`` accepted ``version`` of ``agreement`` for ``organization`` (at
-    registration, at checkout), and tell the event log."""
+    """Record that ``user`` accepted ``version`` of ``agreement`` (of ``subject``, e.g. a
+    vendor's terms) for ``organization`` (at registration, at checkout), and tell the event
+    log."""
     acceptance = AgreementAcceptance.objects.create(
         organization=organization,
         user=user,
         agreement=agreement,
+        subject=subject[:60],
         version=version,
         accepted_at=clock.now(),
         ip=ip,
@@ -1000,6 +1017,7 @@ def agreement_accept(
         actor_id=user.pk,
         user_id=user.pk,
         agreement=str(agreement),
+        subject=subject[:60],
         version=version,
         ip=ip,
     )
@@ -1060,3 +1078,101 @@ def payment_settings_set(
         bank_details_set=bool(bank_details),
     )
     return row
+
+
+# --- Address book ----------------------------------------------------------------------------
+
+
+def _address_writer(*, actor, organization: Organization) -> None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise OrganizationNotFound("Organization not found.")
+    require_role(user=actor, organization=organization, roles=ADDRESS_ROLES)
+
+
+@transaction.atomic
+def address_add(
+    *,
+    actor,
+    organization: Organization,
+    name: str,
+    address_line1: str,
+    postal_code: str,
+    city: str,
+    country: str,
+    contact_name: str = "",
+    email: str = "",
+    phone: str = "",
+    address_line2: str = "",
+    tax_number: str = "",
+) -> Address:
+    """Add an address to ``organization``'s book (a member but a read-only one, or staff
+    acting inside it). The text is cleaned and checked (``AddressInvalid`` with one message
+    per field, nothing written). An address the book already holds, field for field, is
+    not added twice: that entry comes back. A full book (``MAX_ADDRESSES``) refuses more."""
+    _address_writer(actor=actor, organization=organization)
+    values = address_validate(
+        {
+            "name": name,
+            "contact_name": contact_name,
+            "email": email,
+            "phone": phone,
+            "address_line1": address_line1,
+            "address_line2": address_line2,
+            "postal_code": postal_code,
+            "city": city,
+            "country": country,
+            "tax_number": tax_number,
+        }
+    )
+    # Serialize the additions of one organization (the duplicate check and the limit).
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+    book = Address.objects.filter(organization=organization)
+    same = book.filter(**values).order_by("pk").first()
+    if same is not None:
+        return same
+    if book.count() >= MAX_ADDRESSES:
+        raise AddressBookFull(
+            _("The address book holds at most %(limit)s addresses; remove one first.")
+            % {"limit": MAX_ADDRESSES},
+            details={"limit": MAX_ADDRESSES},
+        )
+    now = clock.now()
+    return Address.objects.create(
+        organization=organization, created_by=actor, created_at=now, updated_at=now, **values
+    )
+
+
+@transaction.atomic
+def address_update(*, actor, organization: Organization, pk: object, **values: str) -> Address:
+    """Change the fields given in ``values`` (of ``ADDRESS_FIELDS``) of the address ``pk``
+    of ``organization``'s book. ``AddressNotFound`` for an id of another organization,
+    ``AddressInvalid`` for wrong values; either way nothing is written. Saving the same
+    values writes nothing."""
+    unknown = sorted(set(values) - set(ADDRESS_FIELDS))
+    if unknown:
+        raise ValidationError(
+            _("Unknown address fields: %(fields)s.") % {"fields": ", ".join(unknown)},
+            details={"fields": unknown},
+        )
+    _address_writer(actor=actor, organization=organization)
+    address = access_address(user=actor, organization=organization, pk=pk)
+    address = Address.objects.select_for_update().get(pk=address.pk)
+    current = {name: str(getattr(address, name) or "") for name in ADDRESS_FIELDS}
+    clean = address_validate({**current, **values})
+    changed = [name for name in ADDRESS_FIELDS if clean[name] != current[name]]
+    if not changed:
+        return address
+    for name in changed:
+        setattr(address, name, clean[name])
+    address.updated_at = clock.now()
+    address.save(update_fields=[*changed, "updated_at"])
+    return address
+
+
+@transaction.atomic
+def address_remove(*, actor, organization: Organization, pk: object) -> None:
+    """Remove the address ``pk`` from ``organization``'s book (orders keep their copy).
+    ``AddressNotFound`` for an id of another organization."""
+    _address_writer(actor=actor, organization=organization)
+    address = access_address(user=actor, organization=organization, pk=pk)
+    Address.objects.filter(pk=address.pk).delete()

@@ -1,17 +1,21 @@
-"""Checkout pages: billing address → payment method → agreements (and shipping, when a line
-is shippable) → confirm → pay. Then the payment result page an order's card payment
-returns to.
+"""Checkout pages, in the order of the SMART cloud guide: billing address → shipping address
+→ shipping method (both only when a line ships; the method only when the provider has any)
+→ payment method → agreements → confirm → pay. Then the payment result page an order's
+card payment returns to.
 
+The billing and shipping steps offer the organization's address book (the company
+profile's address first, then the saved ones) and *New address*, which is saved to the book.
 The choices of the steps are kept in the session (shape only); the confirm page mints an
 idempotency key posted back as a hidden field, and ``cart.checkout.checkout_place`` prices
-the cart again on the server and places the order. Visitors are sent to sign in and come
-back here (their cart joins the user's cart at sign-in).
+the cart again on the server (with the chosen shipping method) and places the order.
+Visitors are sent to sign in and come back here (their cart joins the user's cart at
+sign-in).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,11 +27,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+from django_countries import countries
 
 from seatwise.cart.checkout import (
+    PROFILE,
+    AddressChoice,
     CheckoutDetails,
     CheckoutError,
+    CheckoutRequirements,
+    address_of,
     billing_errors,
+    checkout_address_choices,
+    checkout_address_pick,
     checkout_check,
     checkout_pay_again,
     checkout_place,
@@ -44,8 +55,11 @@ from seatwise.orders.states import PAYABLE
 from seatwise.payments.enums import Gateway, PaymentStatus
 from seatwise.payments.selectors import payment_list
 from seatwise.payments.services import payment_checkout_form
+from seatwise.tenancy.addresses import ADDRESS_FIELDS, AddressInvalid, AddressNotFound
 from seatwise.tenancy.exceptions import OrganizationNotFound
 from seatwise.tenancy.selectors import require_role
+from seatwise.tenancy.services import address_add
+from seatwise.web.address_forms import NEW, SAME, AddressForm, blank, choice_label
 from seatwise.web.cart_views import cart_for, cart_viewer_for
 from seatwise.web.errors import render_error
 from seatwise.web.formatting import format_money
@@ -54,16 +68,16 @@ from seatwise.web.shop import shop_for
 from seatwise.web.signin import client_ip
 
 CHECKOUT_SESSION_KEY = "checkout"
-BILLING_FIELDS = (
-    "name",
-    "address_line1",
-    "address_line2",
-    "postal_code",
-    "city",
-    "country",
-    "tax_number",
-)
-STEPS = ("billing", "payment", "agreements", "confirm")
+BILLING_FIELDS = ADDRESS_FIELDS
+STEPS = ("billing", "shipping", "shipping_method", "payment", "agreements", "confirm")
+STEP_URLS = {
+    "billing": "web:checkout",
+    "shipping": "web:checkout_shipping",
+    "shipping_method": "web:checkout_shipping_method",
+    "payment": "web:checkout_payment",
+    "agreements": "web:checkout_agreements",
+    "confirm": "web:checkout_confirm",
+}
 
 
 def _messages() -> dict[str, str]:
@@ -71,6 +85,7 @@ def _messages() -> dict[str, str]:
         "organization_not_found": _("You do not act for an organization yet."),
         "role_required": _("Your role in this organization does not allow placing orders."),
         "order_not_found": _("This order does not exist or is not yours."),
+        "address_not_found": _("This address does not exist or is not yours."),
     }
 
 
@@ -85,7 +100,8 @@ class _Stop(Exception):
 
 
 def _checkout_state(request, *, allow_empty: bool = False):
-    """The organization, the cart and its totals, or ``_Stop`` with where to go instead."""
+    """The organization, the cart and its totals (with the shipping method chosen so far),
+    or ``_Stop`` with where to go instead."""
     organization = shop_for(request).viewer
     try:
         if organization is None:
@@ -93,9 +109,17 @@ def _checkout_state(request, *, allow_empty: bool = False):
         require_role(user=request.user, organization=organization, roles=BUYING_ROLES)
     except ApplicationError as exc:
         raise _Stop(render_error(request, exc, _messages())) from None
+    if _saved(request).get("organization") not in (None, organization.pk):
+        # The user now acts for another organization: its own addresses, its own choices.
+        request.session.pop(CHECKOUT_SESSION_KEY, None)
     cart = cart_for(request)
     viewer = cart_viewer_for(request)
-    totals = cart_totals(cart=cart, viewer=viewer)
+    totals = cart_totals(
+        cart=cart,
+        viewer=viewer,
+        checkout=True,
+        shipping_method_id=_saved(request).get("shipping_method"),
+    )
     if not totals.lines and not allow_empty:
         messages.info(request, _("Your cart is empty."))
         raise _Stop(HttpResponseRedirect(reverse("web:cart")))
@@ -113,32 +137,56 @@ def _saved(request) -> dict:
 
 
 def _save(request, **values) -> None:
+    """Keep the choices of a step, for the organization the user acts for."""
     saved = _saved(request)
-    saved.update(values)
+    saved.update(values, organization=shop_for(request).viewer.pk)
     request.session[CHECKOUT_SESSION_KEY] = saved
+
+
+def _address(values: object) -> BillingAddress | None:
+    if not isinstance(values, dict):
+        return None
+    return BillingAddress(**{name: str(values.get(name, "")) for name in ADDRESS_FIELDS})
+
+
+def _method_id(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def _details(request, organization) -> CheckoutDetails:
     saved = _saved(request)
-    billing = saved.get("billing")
-    if isinstance(billing, dict):
-        address = BillingAddress(**{k: str(billing.get(k, "")) for k in BILLING_FIELDS})
-    else:
-        address = BillingAddress.of(organization)
     tenants = saved.get("tenants") if isinstance(saved.get("tenants"), dict) else {}
     return CheckoutDetails(
-        billing=address,
+        billing=_address(saved.get("billing")) or BillingAddress.of(organization),
         payment_method=str(saved.get("payment_method", "")),
         accept_mca=saved.get("accept_mca") is True,
         accept_vendor_terms=saved.get("accept_vendor_terms") is True,
         target_tenants={int(k): str(v) for k, v in tenants.items() if str(k).isdigit()},
         ship_to_billing=saved.get("ship_to_billing") is True,
+        shipping_address=_address(saved.get("shipping")),
+        shipping_method_id=_method_id(saved.get("shipping_method")),
     )
+
+
+def _steps(required: CheckoutRequirements) -> tuple[str, ...]:
+    """The steps this cart goes through: the shipping ones only when a line ships."""
+    skipped = set()
+    if not required.shipping_required:
+        skipped |= {"shipping", "shipping_method"}
+    elif not required.needs_shipping_method:
+        skipped.add("shipping_method")
+    return tuple(step for step in STEPS if step not in skipped)
 
 
 def _step_of(error_field: str) -> str:
     if error_field.startswith("billing_"):
         return "billing"
+    if error_field == "shipping_method":
+        return "shipping_method"
+    if error_field.startswith("shipping_") or error_field == "ship_to_billing":
+        return "shipping"
     if error_field == "payment_method":
         return "payment"
     return "agreements"
@@ -150,11 +198,24 @@ def _first_incomplete(errors: dict[str, str]) -> str | None:
 
 
 def _step_url(step: str) -> str:
-    return reverse(f"web:checkout_{step}" if step != "billing" else "web:checkout")
+    return reverse(STEP_URLS[step])
 
 
-def _render(request, template: str, step: str, context: dict):
-    return render(request, template, {"step": step, "steps": STEPS, **context})
+def _next_url(step: str, steps: tuple[str, ...]) -> str:
+    return _step_url(steps[steps.index(step) + 1])
+
+
+def _back_url(step: str, steps: tuple[str, ...]) -> str:
+    index = steps.index(step)
+    return _step_url(steps[index - 1]) if index else reverse("web:cart")
+
+
+def _render(request, template: str, step: str, steps: tuple[str, ...], context: dict):
+    return render(
+        request,
+        template,
+        {"step": step, "steps": steps, "back_url": _back_url(step, steps), **context},
+    )
 
 
 def checkout_view(view=None, *, post_without_cart: bool = False):
@@ -180,31 +241,241 @@ def checkout_view(view=None, *, post_without_cart: bool = False):
     return wrapped
 
 
+# --- Address forms (billing and shipping) ---------------------------------------------------
+
+
+def _pick(request, organization, key: str) -> AddressChoice:
+    """The choice ``key`` of the organization's book; ``AddressNotFound`` otherwise."""
+    return checkout_address_pick(user=request.user, organization=organization, key=key)
+
+
+def _posted_values(request) -> dict[str, str]:
+    return {name: str(request.POST.get(name, ""))[:300] for name in ADDRESS_FIELDS}
+
+
+def _address_from_post(
+    request, organization, *, fallback: str, tax_number: bool = True
+) -> tuple[AddressChoice | None, dict, str]:
+    """The address the form posted: a choice of the book (another organization's id is
+    refused), or a new one saved to the book. Returns (the choice when it may be used, the
+    field errors, the select's value); nothing is written on an error."""
+    key = str(request.POST.get("address", NEW))[:20]
+    if key == NEW:
+        try:
+            entry = address_add(
+                actor=request.user, organization=organization, **_posted_values(request)
+            )
+        except AddressInvalid as exc:
+            return None, dict(exc.details.get("fields", {})), key
+        except ApplicationError as exc:  # a full address book
+            return None, {"address": exc.message}, key
+        return AddressChoice(key=str(entry.pk), address=address_of(entry)), {}, key
+    try:
+        choice = _pick(request, organization, key)
+    except AddressNotFound:
+        return None, {"address": _("Choose one of your addresses.")}, fallback
+    errors = billing_errors(billing=choice.address)
+    if not tax_number:
+        errors.pop("tax_number", None)
+    if errors:
+        errors["address"] = _(
+            "This address is incomplete: choose another one or enter a new address."
+        )
+        return None, errors, key
+    return choice, {}, key
+
+
+def _values(
+    selected: str, keys: dict[str, AddressChoice], organization, billing: BillingAddress | None
+) -> dict:
+    """What the fields show for the choice ``selected``."""
+    if selected == SAME and billing is not None:
+        return asdict(billing)
+    if selected in keys:
+        return asdict(keys[selected].address)
+    return blank(organization)
+
+
+def _selected(
+    request,
+    organization,
+    keys: dict[str, AddressChoice],
+    *,
+    saved: object,
+    default: str,
+    extra: tuple[str, ...],
+) -> str:
+    """The choice a GET shows: asked for by the select (HTMX), else the one saved (when
+    still in the book), else ``default``. ``extra``: the choices beside the book's. An id
+    asked for that is not in the organization's book (another organization's) raises
+    ``AddressNotFound``."""
+    asked = request.GET.get("address")
+    if asked and asked not in keys and asked not in extra:
+        _pick(request, organization, asked)  # raises: not in this organization's book
+    selected = str(asked or saved or default)
+    return selected if selected in keys or selected in extra else default
+
+
 # --- Steps ----------------------------------------------------------------------------------
 
 
 @checkout_view
 def checkout_billing(request, organization, cart, viewer, totals):
-    details = _details(request, organization)
-    values = asdict(details.billing)
+    required = checkout_requirements(organization=organization, totals=totals)
+    steps = _steps(required)
+    choices = checkout_address_choices(organization=organization)
+    keys = {choice.key: choice for choice in choices}
+    default = PROFILE if keys[PROFILE].complete else NEW
     errors: dict[str, str] = {}
     if request.method == "POST":
-        values = {name: request.POST.get(name, "")[:300] for name in BILLING_FIELDS}
-        errors = billing_errors(billing=BillingAddress(**values))
-        if not errors:
-            _save(request, billing=values)
-            return HttpResponseRedirect(reverse("web:checkout_payment"))
+        choice, errors, selected = _address_from_post(request, organization, fallback=default)
+        if choice is not None:
+            _save(request, billing=asdict(choice.address), billing_choice=choice.key)
+            return HttpResponseRedirect(_next_url("billing", steps))
+        values = (
+            _posted_values(request)
+            if selected == NEW
+            else _values(selected, keys, organization, None)
+        )
+    else:
+        try:
+            selected = _selected(
+                request,
+                organization,
+                keys,
+                saved=_saved(request).get("billing_choice"),
+                default=default,
+                extra=(NEW,),
+            )
+        except AddressNotFound as exc:
+            return render_error(request, exc, _messages())
+        values = _values(selected, keys, organization, None)
+    form = AddressForm(
+        prefix="billing",
+        url=reverse("web:checkout"),
+        label=_("Select a billing address from your address book or enter a new address."),
+        choices=[(c.key, choice_label(c)) for c in keys.values()] + [(NEW, _("New address"))],
+        selected=selected,
+        values=values,
+        errors=errors,
+    )
+    if request.htmx and request.method == "GET":
+        return render(request, "web/partials/checkout_address.html", {"form": form})
     return _render(
         request,
         "web/checkout_billing.html",
         "billing",
-        {"values": values, "errors": errors, "totals": totals},
+        steps,
+        {"form": form, "errors": errors, "totals": totals},
+    )
+
+
+@checkout_view
+def checkout_shipping(request, organization, cart, viewer, totals):
+    """Where the goods go: the billing address, one of the book's, or a new one."""
+    required = checkout_requirements(organization=organization, totals=totals)
+    steps = _steps(required)
+    if "shipping" not in steps:
+        return HttpResponseRedirect(_next_url("billing", steps))
+    billing = _details(request, organization).billing
+    choices = checkout_address_choices(organization=organization)
+    keys = {choice.key: choice for choice in choices}
+    errors: dict[str, str] = {}
+    if request.method == "POST" and request.POST.get("address") == SAME:
+        _save(request, ship_to_billing=True, shipping=None, shipping_choice=SAME)
+        return HttpResponseRedirect(_next_url("shipping", steps))
+    if request.method == "POST":
+        choice, errors, selected = _address_from_post(
+            request, organization, fallback=SAME, tax_number=False
+        )
+        if choice is not None:
+            _save(
+                request,
+                ship_to_billing=False,
+                shipping={**asdict(choice.address), "tax_number": ""},
+                shipping_choice=choice.key,
+            )
+            return HttpResponseRedirect(_next_url("shipping", steps))
+        values = (
+            _posted_values(request)
+            if selected == NEW
+            else _values(selected, keys, organization, billing)
+        )
+    else:
+        try:
+            selected = _selected(
+                request,
+                organization,
+                keys,
+                saved=_saved(request).get("shipping_choice"),
+                default=SAME,
+                extra=(NEW, SAME),
+            )
+        except AddressNotFound as exc:
+            return render_error(request, exc, _messages())
+        values = _values(selected, keys, organization, billing)
+    form = AddressForm(
+        prefix="shipping",
+        url=reverse("web:checkout_shipping"),
+        label=_("Select a shipping address from your address book or enter a new address."),
+        choices=[(SAME, _("Same as billing address"))]
+        + [(c.key, choice_label(c)) for c in keys.values()]
+        + [(NEW, _("New address"))],
+        selected=selected,
+        values=values,
+        errors=errors,
+        with_tax_number=False,
+    )
+    if request.htmx and request.method == "GET":
+        return render(request, "web/partials/checkout_address.html", {"form": form})
+    return _render(
+        request,
+        "web/checkout_shipping.html",
+        "shipping",
+        steps,
+        {"form": form, "errors": errors, "totals": totals},
+    )
+
+
+@checkout_view
+def checkout_shipping_method(request, organization, cart, viewer, totals):
+    """One of the provider's shipping methods, priced in the cart's currency."""
+    required = checkout_requirements(organization=organization, totals=totals)
+    steps = _steps(required)
+    if "shipping_method" not in steps:
+        return HttpResponseRedirect(_step_url("payment"))
+    offered = {str(quote.method_id): quote for quote in required.shipping_methods}
+    chosen = str(_details(request, organization).shipping_method_id or "")
+    if chosen not in offered:
+        chosen = next(iter(offered))
+    error = ""
+    if request.method == "POST":
+        chosen = str(request.POST.get("shipping_method", ""))[:20]
+        if chosen in offered:
+            _save(request, shipping_method=offered[chosen].method_id)
+            return HttpResponseRedirect(_next_url("shipping_method", steps))
+        error = _("Choose one of the shipping methods offered.")
+    return _render(
+        request,
+        "web/checkout_shipping_method.html",
+        "shipping_method",
+        steps,
+        {
+            "methods": [
+                (key, quote.name, format_money(quote.price.quantize()))
+                for key, quote in offered.items()
+            ],
+            "chosen": chosen,
+            "error": error,
+            "totals": totals,
+        },
     )
 
 
 @checkout_view
 def checkout_payment(request, organization, cart, viewer, totals):
     required = checkout_requirements(organization=organization, totals=totals)
+    steps = _steps(required)
     details = _details(request, organization)
     chosen = details.payment_method or required.payment_methods[0]
     error = ""
@@ -212,12 +483,13 @@ def checkout_payment(request, organization, cart, viewer, totals):
         chosen = request.POST.get("payment_method", "")
         if chosen in required.payment_methods:
             _save(request, payment_method=chosen)
-            return HttpResponseRedirect(reverse("web:checkout_agreements"))
+            return HttpResponseRedirect(_next_url("payment", steps))
         error = _("Choose one of the payment methods offered.")
     return _render(
         request,
         "web/checkout_payment.html",
         "payment",
+        steps,
         {
             "methods": [(m, PaymentMethod(m).label) for m in required.payment_methods],
             "chosen": chosen,
@@ -231,6 +503,7 @@ def checkout_payment(request, organization, cart, viewer, totals):
 @checkout_view
 def checkout_agreements(request, organization, cart, viewer, totals):
     required = checkout_requirements(organization=organization, totals=totals)
+    steps = _steps(required)
     details = _details(request, organization)
     tenants = {
         item.line.pk: prefix_normalize(
@@ -240,22 +513,19 @@ def checkout_agreements(request, organization, cart, viewer, totals):
     }
     errors: dict[str, str] = {}
     accept_mca, accept_vendor = details.accept_mca, details.accept_vendor_terms
-    ship = details.ship_to_billing
     if request.method == "POST":
         accept_mca = request.POST.get("accept_mca") == "on"
         accept_vendor = request.POST.get("accept_vendor_terms") == "on"
-        ship = request.POST.get("ship_to_billing") == "on"
         tenants = {
             item.line.pk: request.POST.get(f"tenant_{item.line.pk}", "")[:100]
             for item in required.microsoft_lines
         }
-        candidate = CheckoutDetails(
-            billing=details.billing,
+        candidate = replace(
+            details,
             payment_method=required.payment_methods[0],
             accept_mca=accept_mca,
             accept_vendor_terms=accept_vendor,
             target_tenants=tenants,
-            ship_to_billing=ship,
         )
         errors = {
             name: message
@@ -269,14 +539,14 @@ def checkout_agreements(request, organization, cart, viewer, totals):
                 request,
                 accept_mca=accept_mca,
                 accept_vendor_terms=accept_vendor,
-                ship_to_billing=ship,
                 tenants={str(k): v for k, v in tenants.items()},
             )
-            return HttpResponseRedirect(reverse("web:checkout_confirm"))
+            return HttpResponseRedirect(_next_url("agreements", steps))
     return _render(
         request,
         "web/checkout_agreements.html",
         "agreements",
+        steps,
         {
             "required": required,
             "tenant_rows": [
@@ -285,9 +555,7 @@ def checkout_agreements(request, organization, cart, viewer, totals):
             ],
             "accept_mca": accept_mca,
             "accept_vendor_terms": accept_vendor,
-            "ship_to_billing": ship,
             "errors": errors,
-            "billing": details.billing,
             "mca_url": settings.SEATWISE_MCA_URL,
         },
     )
@@ -327,12 +595,20 @@ def checkout_confirm(request, organization, cart, viewer, totals):
         request,
         "web/checkout_confirm.html",
         "confirm",
+        _steps(required),
         {
             "totals": totals,
             "billing": details.billing,
+            "billing_country": countries.name(details.billing.country),
             "method": PaymentMethod(details.payment_method).label,
             "rows": [(priced, tenants.get(priced.line.pk, "")) for priced in totals.lines],
             "shipping_required": required.shipping_required,
+            "shipping": details.shipping_address or details.billing,
+            "shipping_country": countries.name(
+                (details.shipping_address or details.billing).country
+            ),
+            "ship_to_billing": details.shipping_address is None,
+            "shipping_method": totals.shipping_method,
             "idempotency_key": uuid.uuid4().hex,
         },
     )

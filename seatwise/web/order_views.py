@@ -145,6 +145,8 @@ def order_detail(request, number: str):
             "has_discount": bool(amounts["discount"]),
             "has_extra_charge": bool(amounts["extra_charge"]),
             "has_shipping": bool(amounts["shipping"]),
+            # Goods that ship: the address and method (a free method still shows its 0.00).
+            "ships": bool(order.shipping_name or order.shipping_method_name),
             "events": list(order.events.all()),
             "has_invoice": order_invoice_exists(order=order),
             "payments": [

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from seatwise.web import (
     account_views,
+    address_views,
     customer_info_views,
     organization_switch_views,
     organization_views,
@@ -24,6 +25,13 @@ urlpatterns = [
         "account/api-keys/<int:pk>/revoke/",
         account_views.api_key_revoke_view,
         name="api_key_revoke",
+    ),
+    path("account/addresses/", address_views.addresses, name="addresses"),
+    path("account/addresses/<int:pk>/", address_views.address_edit, name="address_edit"),
+    path(
+        "account/addresses/<int:pk>/remove/",
+        address_views.address_remove_view,
+        name="address_remove",
     ),
     path("account/terms/", terms_views.terms, name="terms"),
     path("organizations/settings/terms/", terms_views.terms_settings, name="terms_settings"),

@@ -194,6 +194,62 @@ def test_other_vendors_need_their_terms_and_shippable_lines_a_shipping_address(s
     assert _place(shop, buyer, cart).order.lines.get().target_tenant == ""
 
 
+def test_a_vendors_terms_are_recorded_once_per_version_with_who_when_and_where(shop, buyer):
+    press = shop.book_offer.product.vendor
+    cart = _cart(shop, buyer, (shop.book_offer, 1))
+    required = checkout_requirements(
+        organization=shop.customer, totals=cart_totals(cart=cart, viewer=_viewer(shop))
+    )
+    assert [(t.slug, t.name, t.version) for t in required.vendor_terms] == [
+        (press.slug, "Tech Press", "1")
+    ]
+    order = _place(shop, buyer, cart).order
+    acceptance = AgreementAcceptance.objects.get(agreement=AgreementType.VENDOR_TERMS)
+    assert (
+        acceptance.organization,
+        acceptance.subject,
+        acceptance.version,
+        acceptance.user,
+        acceptance.ip,
+    ) == (shop.customer, press.slug, "1", buyer, "203.0.113.7")
+    assert acceptance.accepted_at is not None and order.status == OrderStatus.AWAITING_PAYMENT
+
+    # Accepted: the next order of the same vendor does not ask again, nor record anything.
+    cart = _cart(shop, buyer, (shop.book_offer, 1))
+    totals = cart_totals(cart=cart, viewer=_viewer(shop))
+    assert not checkout_requirements(organization=shop.customer, totals=totals).needs_vendor_terms
+    _place(shop, buyer, cart, key="key-2", accept_vendor_terms=False)
+    assert AgreementAcceptance.objects.filter(agreement=AgreementType.VENDOR_TERMS).count() == 1
+
+    # A new version of the vendor's terms is asked for again.
+    type(press).objects.filter(pk=press.pk).update(terms_version="2")
+    cart = _cart(shop, buyer, (shop.book_offer, 1))
+    with pytest.raises(CheckoutError) as error:
+        _place(shop, buyer, cart, key="key-3", accept_vendor_terms=False)
+    assert set(error.value.details["fields"]) == {"accept_vendor_terms"}
+    _place(shop, buyer, cart, key="key-3")
+    assert list(
+        AgreementAcceptance.objects.filter(agreement=AgreementType.VENDOR_TERMS)
+        .order_by("pk")
+        .values_list("version", flat=True)
+    ) == ["1", "2"]
+
+
+def test_a_tenant_chosen_on_buy_now_is_the_checkouts_default_and_used_when_none_is_given(
+    shop, buyer
+):
+    cart = _cart(shop, buyer, (shop.e3, 1))
+    CartLine.objects.filter(cart=cart).update(target_tenant="contosoedu.onmicrosoft.com")
+    required = checkout_requirements(
+        organization=shop.customer, totals=cart_totals(cart=cart, viewer=_viewer(shop))
+    )
+    assert [item.default_tenant for item in required.microsoft_lines] == [
+        "contosoedu.onmicrosoft.com"
+    ]
+    order = _place(shop, buyer, cart, target_tenants={}).order
+    assert order.lines.get().target_tenant == "contosoedu.onmicrosoft.com"
+
+
 def test_a_wrong_tenant_domain_or_billing_address_is_refused(shop, buyer):
     cart = _cart(shop, buyer, (shop.e3, 1))
     line = cart.lines.get()

@@ -60,6 +60,8 @@ def test_vendor_upsert_creates_a_vendor_by_slug():
         "slug": "microsoft",
         "name": "Microsoft",
         "kind": "microsoft",
+        "terms_url": "",
+        "terms_version": "1",
         "website": "https://x.example",
     }
 

@@ -40,6 +40,7 @@ class VendorSpec:
     name: str
     kind: str
     website: str = ""
+    terms_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,13 @@ STORE = "seatwise-store"
 
 VENDORS: tuple[VendorSpec, ...] = (
     VendorSpec(MICROSOFT, "Microsoft", VendorKind.MICROSOFT, "https://www.microsoft.com"),
-    VendorSpec(CISCO, "Cisco", VendorKind.SMART_LICENSING, "https://www.cisco.com"),
+    VendorSpec(
+        CISCO,
+        "Cisco",
+        VendorKind.SMART_LICENSING,
+        "https://www.cisco.com",
+        "https://www.cisco.com/c/en/us/about/legal/cloud-and-software/end_user_license_agreement.html",
+    ),
     VendorSpec(STASHWELL, "Stashwell", VendorKind.SAAS, "https://stashwell.example"),
     VendorSpec(LOCKFERN, "Lockfern", VendorKind.SAAS, "https://lockfern.example"),
     VendorSpec(HUDDLEWAVE, "Huddlewave", VendorKind.SAAS, "https://huddlewave.example"),

@@ -104,6 +104,28 @@ COUPONS = (
     CouponSpec(RESELLER_NORTHWIND, "NORTHWIND15", Decimal(15), minimum_usd=Decimal(100)),
 )
 
+
+@dataclass(frozen=True)
+class ShippingMethodSpec:
+    name: str
+    prices: dict[str, Decimal]  # currency -> price per order
+    position: int
+
+
+# How the provider delivers its shippable store goods (books, hardware).
+SHIPPING_METHODS = (
+    ShippingMethodSpec(
+        "Courier (Nova Poshta)",
+        {"USD": Decimal("3.00"), "EUR": Decimal("2.80"), "UAH": Decimal("120.00")},
+        position=1,
+    ),
+    ShippingMethodSpec(
+        "Pickup in Kyiv (free)",
+        {"USD": Decimal("0.00"), "EUR": Decimal("0.00"), "UAH": Decimal("0.00")},
+        position=2,
+    ),
+)
+
 RATES_VALID_FROM = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 EXCHANGE_RATES: tuple[tuple[str, str, Decimal], ...] = (
     ("USD", "EUR", Decimal("0.92")),

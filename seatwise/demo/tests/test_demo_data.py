@@ -474,3 +474,20 @@ def test_the_provider_sets_exchange_rates(first_output):
     }
 
     assert rates == {("USD", "EUR"): Decimal("0.92"), ("USD", "UAH"): Decimal("41.50")}
+
+
+def test_the_provider_ships_store_goods_by_courier_or_pickup(first_output):
+    from seatwise.pricing.models import ShippingMethod
+
+    methods = ShippingMethod.objects.filter(organization__slug="seatwise-distribution")
+    assert [
+        (m.name, m.is_active, {p.currency: p.amount for p in m.prices.all()})
+        for m in methods.order_by("position")
+    ] == [
+        (
+            "Courier (Nova Poshta)",
+            True,
+            {"USD": Decimal("3.00"), "EUR": Decimal("2.80"), "UAH": Decimal("120.00")},
+        ),
+        ("Pickup in Kyiv (free)", True, {"USD": Decimal(0), "EUR": Decimal(0), "UAH": Decimal(0)}),
+    ]

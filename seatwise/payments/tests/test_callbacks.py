@@ -11,11 +11,12 @@ import pytest
 from seatwise.core import events
 from seatwise.payments import liqpay
 from seatwise.payments.enums import Gateway, PaymentEventKind, PaymentStatus
-from seatwise.payments.exceptions import CallbackOrphan, CallbackRejected
+from seatwise.payments.exceptions import CallbackOrphan, CallbackRejected, PaymentStateError
 from seatwise.payments.models import Payment, PaymentEvent
 from seatwise.payments.services import (
     STATUS_CHANGED,
     payment_callback_handle,
+    payment_cancel,
     payment_checkout_form,
 )
 from seatwise.payments.tests.factories import PRIVATE_KEY, PUBLIC_KEY, make_account, make_payment
@@ -315,3 +316,44 @@ def test_new_payments_get_their_own_order_id(provider, account):
     assert first.gateway_order_id != second.gateway_order_id
     assert first.status == PaymentStatus.PENDING
     assert first.gateway == Gateway.LIQPAY
+
+
+# --- a payment cancelled with its order -----------------------------------------------------
+
+
+def test_a_cancelled_payment_cannot_be_paid_by_form_or_recorded_and_cancel_is_idempotent(
+    payment, published, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled = payment_cancel(payment=payment, note="order cancelled")
+    assert cancelled.status == PaymentStatus.CANCELLED
+    event = payment.events.get(kind=PaymentEventKind.CANCELLED)
+    assert (event.status_before, event.status_after) == ("pending", "cancelled")
+    assert [e.payload["status"] for e in published] == ["cancelled"]
+    assert payment_cancel(payment=payment).status == PaymentStatus.CANCELLED
+    assert payment.events.filter(kind=PaymentEventKind.CANCELLED).count() == 1
+    with pytest.raises(PaymentStateError):
+        payment_checkout_form(payment=cancelled, result_url="https://x/", server_url="https://x/")
+
+
+def test_a_paid_payment_cannot_be_cancelled(client, payment):
+    assert client.post(URL, signed()).status_code == 200
+    with pytest.raises(PaymentStateError):
+        payment_cancel(payment=payment)
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID
+
+
+def test_a_verified_success_after_the_cancellation_still_records_the_money(
+    client, payment, published, django_capture_on_commit_callbacks
+):
+    """The buyer paid the form before the cancellation reached them: the money moved, so the
+    payment says paid (and the order asks for it back, see the orders subscriber)."""
+    payment_cancel(payment=payment)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(URL, signed()).status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID
+    assert [(e.payload["previous_status"], e.payload["status"]) for e in published] == [
+        ("cancelled", "paid")
+    ]

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from seatwise.core.errors import InvalidTransitionError, ValidationError
+from seatwise.core.errors import ValidationError
 from seatwise.payments.enums import Gateway, PaymentEventKind, PaymentStatus
 from seatwise.payments.exceptions import PaymentNotConfigured, PaymentStateError
 from seatwise.payments.models import PaymentAccount, PaymentEvent
@@ -107,7 +107,7 @@ def test_an_invoice_payment_is_recorded_by_the_provider(provider):
     event = payment.events.get(kind=PaymentEventKind.MANUAL)
     assert (event.actor, event.status_before, event.status_after) == (actor, "pending", "paid")
 
-    with pytest.raises(InvalidTransitionError):
+    with pytest.raises(PaymentStateError):
         payment_record_manual(payment=payment, actor=actor, amount=Decimal("99.00"))
 
 

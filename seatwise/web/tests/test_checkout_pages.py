@@ -16,7 +16,7 @@ from seatwise.payments import liqpay
 from seatwise.payments.enums import Gateway
 from seatwise.payments.models import Payment
 from seatwise.payments.tests.factories import make_account
-from seatwise.tenancy.enums import Role
+from seatwise.tenancy.enums import AgreementType, Role
 from seatwise.tenancy.models import AgreementAcceptance
 from seatwise.tenancy.tests.factories import make_customer, make_member
 
@@ -58,8 +58,13 @@ def _add(client, offer, quantity=2):
     assert response.status_code == 302
 
 
-def _walk_to_confirm(client, cart_line_ids=(), *, method=PaymentMethod.LIQPAY, book=False):
-    assert client.post("/checkout/", BILLING)["Location"] == "/checkout/payment/"
+def _walk_to_confirm(client, cart_line_ids=(), *, method=PaymentMethod.LIQPAY, ships=False):
+    if ships:  # a line ships: the shipping address step (the shop has no shipping methods)
+        assert client.post("/checkout/", BILLING)["Location"] == "/checkout/shipping/"
+        response = client.post("/checkout/shipping/", {"address": "billing"})
+        assert response["Location"] == "/checkout/payment/"
+    else:
+        assert client.post("/checkout/", BILLING)["Location"] == "/checkout/payment/"
     assert (
         client.post("/checkout/payment/", {"payment_method": method})["Location"]
         == "/checkout/agreements/"
@@ -162,7 +167,7 @@ def test_a_contract_customer_pays_by_invoice(client, shop, owner):
     page = client.get("/checkout/payment/").content.decode()
     assert 'value="invoice"' in page and 'value="liqpay"' not in page
     assert client.post("/checkout/payment/", {"payment_method": "liqpay"}).status_code == 200
-    page = _walk_to_confirm(client, method=PaymentMethod.INVOICE)
+    page = _walk_to_confirm(client, method=PaymentMethod.INVOICE, ships=True)
     assert "Shipping address" in page and "Sales invoice" in page
     response = client.post("/checkout/confirm/", {"idempotency_key": _key(page)})
     order = Order.objects.get()
@@ -171,7 +176,10 @@ def test_a_contract_customer_pays_by_invoice(client, shop, owner):
     assert Payment.objects.get().gateway == Gateway.INVOICE
     page = client.get(_payment_url(order)).content.decode()
     assert "data-invoice-sent" in page and "every 2s" not in page
-    assert not AgreementAcceptance.objects.exists()  # no Microsoft line
+    # No Microsoft line: only the book vendor's terms are on record.
+    assert list(AgreementAcceptance.objects.values_list("agreement", "subject")) == [
+        (AgreementType.VENDOR_TERMS, shop.book_offer.product.vendor.slug)
+    ]
 
 
 def test_agreements_are_required(client, shop, owner):
