@@ -11,13 +11,19 @@ it, and a refused write changes nothing (not even an empty cart is left behind).
 The client sends an offer, a billing plan and a quantity, never a price: every answer is
 priced on the server for the caller (``cart.selectors.cart_totals``), and the inputs refuse
 unknown fields (a ``unit_price`` or ``total`` in a body is a 400 ``invalid_input``).
+
+The checkout offers the organization's address book (``profile``, the company profile, then
+the saved addresses) for the billing and shipping addresses, and, when a line ships, the
+provider's shipping methods: the client names one, the server charges its price. An address
+id is looked up only in the caller's organization (anybody else's is refused like an id
+that does not exist).
 """
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -36,9 +42,13 @@ from seatwise.cart.schemas import (
     CartQuery,
     CheckoutIn,
     CheckoutOut,
+    CheckoutQuery,
     CheckoutRequirementsOut,
     CouponIn,
+    address_choice_out,
+    address_out,
     cart_out,
+    shipping_method_out,
 )
 from seatwise.catalog.exceptions import OfferNotFound
 from seatwise.catalog.models import Offer
@@ -54,6 +64,7 @@ from seatwise.payments.selectors import payment_list
 from seatwise.payments.services import payment_checkout_form
 from seatwise.pricing.enums import PriceKind
 from seatwise.pricing.selectors import PriceContext, price_context_get
+from seatwise.tenancy.addresses import AddressNotFound
 from seatwise.tenancy.api_auth import api_organization, session_or_api_key
 from seatwise.tenancy.exceptions import OrganizationNotFound
 from seatwise.tenancy.models import Organization
@@ -286,12 +297,73 @@ def _client_ip(request) -> str | None:
         return None
 
 
-def _details(payload: CheckoutIn, organization: Organization) -> checkout.CheckoutDetails:
-    billing = (
-        BillingAddress(**payload.billing.model_dump())
-        if payload.billing is not None
-        else BillingAddress.of(organization)
+def _invalid(fields: dict[str, str]) -> checkout.CheckoutError:
+    return checkout.CheckoutError(
+        _("Please correct the marked fields."), details={"fields": fields}
     )
+
+
+def _address_pick(request, organization: Organization, value: object) -> BillingAddress | None:
+    """The address ``value`` names (``profile`` or a saved address's id) in
+    ``organization``'s book; None for anything else, another organization's id included."""
+    key = str(value)
+    if key != checkout.PROFILE and not (key.isascii() and key.isdigit() and len(key) <= 18):
+        return None
+    try:
+        choice = checkout.checkout_address_pick(
+            user=request.user, organization=organization, key=key
+        )
+    except AddressNotFound:
+        return None
+    return choice.address
+
+
+def _billing(
+    request, payload: CheckoutIn, organization: Organization, errors: dict[str, str]
+) -> BillingAddress | None:
+    """The billing address sent: by id, typed in, or else the company profile's."""
+    if payload.billing_address_id is not None and payload.billing is not None:
+        errors["billing_address_id"] = _("Send either billing_address_id or billing, not both.")
+    elif payload.billing_address_id is not None:
+        picked = _address_pick(request, organization, payload.billing_address_id)
+        if picked is None:
+            errors["billing_address_id"] = _("Choose one of your addresses.")
+        return picked
+    elif payload.billing is not None:
+        return BillingAddress(**payload.billing.model_dump())
+    return BillingAddress.of(organization)
+
+
+def _shipping_address(
+    request, payload: CheckoutIn, organization: Organization, errors: dict[str, str]
+) -> BillingAddress | None:
+    """The shipping address sent (None: none, or ``ship_to_billing``); one way only."""
+    given = [
+        name
+        for name, sent in (
+            ("ship_to_billing", payload.ship_to_billing),
+            ("shipping_address_id", payload.shipping_address_id is not None),
+            ("shipping_address", payload.shipping_address is not None),
+        )
+        if sent
+    ]
+    if len(given) > 1:
+        message = _("Send only one of ship_to_billing, shipping_address_id and shipping_address.")
+        errors.update(dict.fromkeys(given, message))
+        return None
+    if payload.shipping_address_id is not None:
+        picked = _address_pick(request, organization, payload.shipping_address_id)
+        if picked is None:
+            errors["shipping_address_id"] = _("Choose one of your addresses.")
+        return picked
+    if payload.shipping_address is not None:
+        return BillingAddress(**payload.shipping_address.model_dump())
+    return None
+
+
+def _details(request, payload: CheckoutIn, organization: Organization) -> checkout.CheckoutDetails:
+    """The checkout's input; a malformed one, or an address id not of ``organization``'s
+    book, is refused here (``checkout_invalid`` with the fields), before anything runs."""
     tenants = {}
     for line_id, domain in payload.target_tenants.items():
         # ASCII digits only: "²".isdigit() is true, but int("²") raises (a 500).
@@ -301,6 +373,11 @@ def _details(payload: CheckoutIn, organization: Organization) -> checkout.Checko
                 details={"field": "target_tenants"},
             )
         tenants[int(line_id)] = domain[:100]
+    errors: dict[str, str] = {}
+    billing = _billing(request, payload, organization, errors)
+    shipping_address = _shipping_address(request, payload, organization, errors)
+    if errors:
+        raise _invalid(errors)
     return checkout.CheckoutDetails(
         billing=billing,
         payment_method=payload.payment_method,
@@ -308,7 +385,21 @@ def _details(payload: CheckoutIn, organization: Organization) -> checkout.Checko
         accept_vendor_terms=payload.accept_vendor_terms,
         target_tenants=tenants,
         ship_to_billing=payload.ship_to_billing,
+        shipping_address=shipping_address,
+        shipping_method_id=payload.shipping_method_id,
     )
+
+
+# The checkout's field names that the body names otherwise.
+_BODY_FIELDS = {"shipping_method": "shipping_method_id"}
+
+
+def _named_as_in_body(exc: checkout.CheckoutError) -> checkout.CheckoutError:
+    fields = exc.details.get("fields", {})
+    if not set(fields) & set(_BODY_FIELDS):
+        return exc
+    renamed = {_BODY_FIELDS.get(name, name): message for name, message in fields.items()}
+    return checkout.CheckoutError(exc.message, details={**exc.details, "fields": renamed})
 
 
 def _liqpay_form(request, result: checkout.CheckoutResult) -> dict | None:
@@ -337,12 +428,28 @@ def _liqpay_form(request, result: checkout.CheckoutResult) -> dict | None:
     summary="What the cart needs to be placed, with its totals",
     url_name="checkout_get",
 )
-def checkout_get(request, query: Query[CartQuery]):
+def checkout_get(request, query: Query[CheckoutQuery]):
     """The payment methods the organization may use, the agreements to accept, whether
-    shipping is needed, the Microsoft lines that name a tenant, the default billing address
-    and the priced cart."""
+    shipping is needed and the shipping methods offered (priced in the cart's currency),
+    the Microsoft lines that name a tenant, the default billing address, the addresses to
+    choose from and the cart priced as the checkout prices it: with ``shipping_method_id``,
+    that method's price is the shipping charge (taxed like the rest)."""
     caller = _caller(request, query.currency, roles=BUYING_ROLES)
-    totals = selectors.cart_totals(cart=_cart(request, caller), viewer=caller.viewer)
+    totals = selectors.cart_totals(
+        cart=_cart(request, caller),
+        viewer=caller.viewer,
+        checkout=True,
+        shipping_method_id=query.shipping_method_id,
+    )
+    if (
+        query.shipping_method_id is not None
+        and totals.shipping_required
+        and totals.shipping_method is None
+    ):
+        raise ValidationError(
+            _("Choose one of the shipping methods offered."),
+            details={"field": "shipping_method_id"},
+        )
     required = checkout.checkout_requirements(organization=caller.organization, totals=totals)
     return {
         "payment_methods": list(required.payment_methods),
@@ -351,6 +458,8 @@ def checkout_get(request, query: Query[CartQuery]):
         "mca_url": settings.SEATWISE_MCA_URL,
         "needs_vendor_terms": required.needs_vendor_terms,
         "shipping_required": required.shipping_required,
+        "needs_shipping_method": required.needs_shipping_method,
+        "shipping_methods": [shipping_method_out(quote) for quote in required.shipping_methods],
         "microsoft_lines": [
             {
                 "line_id": item.line.pk,
@@ -359,7 +468,11 @@ def checkout_get(request, query: Query[CartQuery]):
             }
             for item in required.microsoft_lines
         ],
-        "billing": asdict(BillingAddress.of(caller.organization)),
+        "billing": address_out(BillingAddress.of(caller.organization)),
+        "addresses": [
+            address_choice_out(choice)
+            for choice in checkout.checkout_address_choices(organization=caller.organization)
+        ],
         "cart": cart_out(totals),
     }
 
@@ -377,23 +490,32 @@ def checkout_place(
     query: Query[CartQuery],
     idempotency_key: IdempotencyKeyHeader = None,
 ):
-    """Prices the cart again on the server, checks the billing address, payment method,
-    agreements and tenants, places the order, redeems the coupon, creates the payment and
-    empties the cart, in one transaction. ``201`` with the order, the payment and, for a
-    card payment, the signed LiqPay form; the same ``Idempotency-Key`` again answers the
-    same order (``200``). A refusal changes nothing: ``checkout_invalid`` (400, the fields
-    in ``details.fields``), ``checkout_cart_changed`` (409: an empty cart, a line not sold
-    to you, a coupon that no longer applies) or a coupon error."""
+    """Prices the cart again on the server (the shipping charge is the chosen shipping
+    method's price), checks the billing address, the shipping address and method (when a
+    line ships), payment method, agreements and tenants, places the order, redeems the
+    coupon, creates the payment and empties the cart, in one transaction. ``201`` with the
+    order, the payment and, for a card payment, the signed LiqPay form; the same
+    ``Idempotency-Key`` again answers the same order (``200``). A refusal changes nothing:
+    ``checkout_invalid`` (400, field → message in ``details.fields``: a body field such as
+    ``billing_address_id`` or ``shipping_method_id``, ``billing_<field>`` /
+    ``shipping_<field>`` for an address's field, ``tenant_<line id>``),
+    ``checkout_cart_changed`` (409: an empty cart, a line not sold to you, a coupon that no
+    longer applies) or a coupon error."""
     caller = _caller(request, query.currency, roles=BUYING_ROLES)
-    result = checkout.checkout_place(
-        user=request.user,
-        cart=_cart_required(request, caller),
-        viewer=caller.viewer,
-        provider=caller.provider,
-        details=_details(payload, caller.organization),
-        idempotency_key=_checkout_key(request.user, request.idempotency_key),
-        ip=_client_ip(request),
-    )
+    cart = _cart_required(request, caller)
+    details = _details(request, payload, caller.organization)
+    try:
+        result = checkout.checkout_place(
+            user=request.user,
+            cart=cart,
+            viewer=caller.viewer,
+            provider=caller.provider,
+            details=details,
+            idempotency_key=_checkout_key(request.user, request.idempotency_key),
+            ip=_client_ip(request),
+        )
+    except checkout.CheckoutError as exc:
+        raise _named_as_in_body(exc) from None
     order = order_get(
         user=request.user, organization=caller.organization, number=result.order.number
     )

@@ -28,6 +28,31 @@ class OrderListQuery(Schema):
     )
 
 
+class BillingOut(Schema):
+    name: str
+    contact_name: str
+    email: str
+    phone: str
+    address_line1: str
+    address_line2: str
+    postal_code: str
+    city: str
+    country: str
+    tax_number: str
+
+
+class ShippingAddressOut(Schema):
+    name: str = Field(..., description="The company or the recipient.")
+    contact_name: str
+    email: str
+    phone: str
+    address_line1: str
+    address_line2: str
+    postal_code: str
+    city: str
+    country: str
+
+
 class OrderSummaryOut(Schema):
     number: str = Field(..., examples=["25-11-2026 00042"])
     status: str
@@ -37,6 +62,13 @@ class OrderSummaryOut(Schema):
     created_at: dt.datetime
     placed_at: dt.datetime | None
     paid_at: dt.datetime | None
+    billing: BillingOut
+    shipping_address: ShippingAddressOut | None = Field(
+        ..., description="Where the goods ship; null for an order with nothing to ship."
+    )
+    shipping_method_name: str = Field(
+        ..., description="How the goods ship (its price is the detail's `shipping`), or empty."
+    )
 
 
 class OrderPageOut(Schema):
@@ -69,16 +101,6 @@ class OrderEventOut(Schema):
     at: dt.datetime
 
 
-class BillingOut(Schema):
-    name: str
-    address_line1: str
-    address_line2: str
-    postal_code: str
-    city: str
-    country: str
-    tax_number: str
-
-
 class PartyOut(Schema):
     id: int
     name: str
@@ -88,10 +110,9 @@ class OrderDetailOut(OrderSummaryOut):
     subtotal: str
     discount: str
     extra_charge: str
-    shipping: str
+    shipping: str = Field(..., description="The shipping method's price, before tax.")
     tax: str
     seller: PartyOut
-    billing: BillingOut
     lines: list[OrderLineOut]
     events: list[OrderEventOut]
     payments: list[PaymentOut]
@@ -99,6 +120,31 @@ class OrderDetailOut(OrderSummaryOut):
 
 def amount_out(value: Decimal, currency: str) -> str:
     return format(Money(value, currency).quantize().amount, "f")
+
+
+ADDRESS_FIELDS = (
+    "name",
+    "contact_name",
+    "email",
+    "phone",
+    "address_line1",
+    "address_line2",
+    "postal_code",
+    "city",
+    "country",
+)
+
+
+def _billing_out(order: Order) -> dict:
+    return {
+        **{name: getattr(order, f"billing_{name}") for name in ADDRESS_FIELDS},
+        "tax_number": order.billing_tax_number,
+    }
+
+
+def _shipping_address_out(order: Order) -> dict | None:
+    address = {name: getattr(order, f"shipping_{name}") for name in ADDRESS_FIELDS}
+    return address if any(address.values()) else None
 
 
 def order_summary_out(order: Order) -> dict:
@@ -111,6 +157,9 @@ def order_summary_out(order: Order) -> dict:
         "created_at": order.created_at,
         "placed_at": order.placed_at,
         "paid_at": order.paid_at,
+        "billing": _billing_out(order),
+        "shipping_address": _shipping_address_out(order),
+        "shipping_method_name": order.shipping_method_name,
     }
 
 
@@ -150,15 +199,6 @@ def order_detail_out(order: Order, payments: list[Payment]) -> dict:
             for name in ("subtotal", "discount", "extra_charge", "shipping", "tax")
         },
         "seller": {"id": order.seller_id, "name": order.seller.name},
-        "billing": {
-            "name": order.billing_name,
-            "address_line1": order.billing_address_line1,
-            "address_line2": order.billing_address_line2,
-            "postal_code": order.billing_postal_code,
-            "city": order.billing_city,
-            "country": order.billing_country,
-            "tax_number": order.billing_tax_number,
-        },
         "lines": [_line_out(line, currency) for line in order.lines.all()],
         "events": [_event_out(event) for event in order.events.all()],
         "payments": [payment_out(payment) for payment in payments],

@@ -433,6 +433,18 @@ def test_checkout_get_says_what_the_cart_needs_with_its_totals(shop, api):
 
     response = api.get(CHECKOUT)
 
+    profile = {
+        "name": shop.customer.name,
+        "contact_name": "",
+        "email": "",
+        "phone": "",
+        "address_line1": "",
+        "address_line2": "",
+        "postal_code": "",
+        "city": "",
+        "country": "",
+        "tax_number": "",
+    }
     assert response.status_code == 200
     assert response.json() == {
         "payment_methods": ["liqpay"],
@@ -441,21 +453,13 @@ def test_checkout_get_says_what_the_cart_needs_with_its_totals(shop, api):
         "mca_url": "https://aka.ms/customeragreement",
         "needs_vendor_terms": False,
         "shipping_required": False,
+        "needs_shipping_method": False,
+        "shipping_methods": [],
         "microsoft_lines": [
             {"line_id": line.pk, "offer_name": "Office 365 E3", "default_tenant": ""}
         ],
-        "billing": {
-            "name": shop.customer.name,
-            "address_line1": "",
-            "address_line2": "",
-            "postal_code": "",
-            "city": "",
-            "country": "",
-            "tax_number": "",
-            "contact_name": "",
-            "email": "",
-            "phone": "",
-        },
+        "billing": profile,
+        "addresses": [{"id": "profile", "is_profile": True, "complete": False, **profile}],
         "cart": _cart_json(line.cart_id, [_e3_line(shop, line.pk, 2, "21.74", "43.47")], "43.47"),
     }
 
@@ -505,7 +509,15 @@ def test_checkout_place_by_card_answers_the_order_the_payment_and_the_signed_for
     assert body["order"]["number"] == order.number
     assert (body["order"]["status"], body["order"]["total"]) == ("awaiting_payment", "43.47")
     assert body["order"]["lines"][0]["target_tenant"] == "fabrikam.onmicrosoft.com"
-    assert body["order"]["billing"] == {**BILLING, "address_line2": "", "tax_number": ""}
+    assert body["order"]["billing"] == {
+        **BILLING,
+        "contact_name": "",
+        "email": "",
+        "phone": "",
+        "address_line2": "",
+        "tax_number": "",
+    }
+    assert (body["order"]["shipping_address"], body["order"]["shipping_method_name"]) == (None, "")
     assert body["payment"] == {
         "id": str(payment.pk),
         "reference": order.number,
