@@ -27,10 +27,11 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from seatwise.cart.models import Cart, CartLine
-from seatwise.cart.selectors import CartTotals, CartViewer, cart_priced_lines, cart_totals
+from seatwise.cart.selectors import CartTotals, CartViewer, cart_totals
 from seatwise.catalog.enums import VendorKind
 from seatwise.connectors.domains import SUFFIX, prefix_validate
 from seatwise.connectors.exceptions import InvalidTenantDomain
@@ -66,7 +67,12 @@ from seatwise.tenancy.models import (
     Organization,
     OrganizationRegistration,
 )
-from seatwise.tenancy.selectors import access_address, address_list, require_role
+from seatwise.tenancy.selectors import (
+    access_address,
+    address_list,
+    payment_settings_for,
+    require_role,
+)
 from seatwise.tenancy.services import agreement_accept
 
 
@@ -121,27 +127,11 @@ def checkout_payment_methods(*, organization: Organization) -> tuple[str, ...]:
     """Contract customers pay by sales invoice only; others by card (LiqPay), and also by
     invoice when their seller (their reseller, or the provider for a direct customer) allows
     it in *Settings → Payment methods*."""
-    # Imported here so that this function stays the only change of the module.
-    from seatwise.tenancy.selectors import payment_settings_for
-
     if organization.is_contract_customer:
         return (PaymentMethod.INVOICE,)
     if payment_settings_for(organization=organization).allow_invoice:
         return (PaymentMethod.LIQPAY, PaymentMethod.INVOICE)
     return (PaymentMethod.LIQPAY,)
-
-
-def mca_acceptance(*, organization: Organization) -> AgreementAcceptance | None:
-    """``organization``'s acceptance of the current Microsoft Customer Agreement, if any."""
-    return (
-        AgreementAcceptance.objects.filter(
-            organization=organization,
-            agreement=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
-            version=settings.SEATWISE_MCA_VERSION,
-        )
-        .order_by("pk")
-        .first()
-    )
 
 
 def default_tenant(*, organization: Organization) -> str:
@@ -150,39 +140,58 @@ def default_tenant(*, organization: Organization) -> str:
     return registration.tenant_domain_name if registration is not None else ""
 
 
-def vendor_terms_due(*, organization: Organization, vendors) -> tuple[VendorTerms, ...]:
-    """The ``vendors`` whose current terms ``organization`` has not accepted, by name."""
-    if not vendors:
-        return ()
-    accepted = set(
-        AgreementAcceptance.objects.filter(
-            organization=organization,
-            agreement=AgreementType.VENDOR_TERMS,
-            subject__in=[vendor.slug for vendor in vendors],
-        ).values_list("subject", "version")
+def _acceptances(
+    *, organization: Organization, microsoft: bool, vendor_slugs: list[str]
+) -> tuple[AgreementAcceptance | None, set[tuple[str, str]]]:
+    """One query: the organization's acceptance of the current Microsoft Customer Agreement
+    (asked when ``microsoft``) and the (vendor, version) pairs of terms it accepted."""
+    wanted = Q()
+    if microsoft:
+        wanted |= Q(
+            agreement=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+            version=settings.SEATWISE_MCA_VERSION,
+        )
+    if vendor_slugs:
+        wanted |= Q(agreement=AgreementType.VENDOR_TERMS, subject__in=vendor_slugs)
+    if not wanted:
+        return None, set()
+    rows = list(
+        AgreementAcceptance.objects.filter(wanted, organization=organization).order_by("pk")
     )
-    return tuple(
-        VendorTerms(slug=v.slug, name=v.name, version=v.terms_version, url=v.terms_url)
-        for v in sorted(vendors, key=lambda vendor: vendor.name)
-        if (v.slug, v.terms_version) not in accepted
+    mca = next(
+        (row for row in rows if row.agreement == AgreementType.MICROSOFT_CUSTOMER_AGREEMENT), None
     )
+    accepted = {
+        (row.subject, row.version) for row in rows if row.agreement == AgreementType.VENDOR_TERMS
+    }
+    return mca, accepted
 
 
 def checkout_requirements(
-    *, organization: Organization, totals: CartTotals
+    *, organization: Organization, totals: CartTotals, prefill: bool = True
 ) -> CheckoutRequirements:
+    """What the cart needs (see the module's doc). ``prefill``: also look up the tenant the
+    company registered, to suggest it for Microsoft lines that name none (the pages)."""
     lines = [priced.line for priced in totals.lines]
     vendors = {line.offer.product.vendor for line in lines}  # cart_totals selects them
     microsoft = [line for line in lines if line.offer.product.vendor.kind == VendorKind.MICROSOFT]
     tenant = (
         default_tenant(organization=organization)
-        if any(not line.target_tenant for line in microsoft)
+        if prefill and any(not line.target_tenant for line in microsoft)
         else ""
     )
-    acceptance = mca_acceptance(organization=organization) if microsoft else None
-    terms = vendor_terms_due(
+    others = sorted(
+        (v for v in vendors if v.kind != VendorKind.MICROSOFT), key=lambda vendor: vendor.name
+    )
+    acceptance, accepted = _acceptances(
         organization=organization,
-        vendors=[v for v in vendors if v.kind != VendorKind.MICROSOFT],
+        microsoft=bool(microsoft),
+        vendor_slugs=[vendor.slug for vendor in others],
+    )
+    terms = tuple(
+        VendorTerms(slug=v.slug, name=v.name, version=v.terms_version, url=v.terms_url)
+        for v in others
+        if (v.slug, v.terms_version) not in accepted
     )
     return CheckoutRequirements(
         payment_methods=checkout_payment_methods(organization=organization),
@@ -417,7 +426,7 @@ def checkout_place(
         raise CheckoutCartChanged(
             _("Your coupon no longer applies: %(reason)s") % {"reason": totals.coupon_error}
         )
-    required = checkout_requirements(organization=organization, totals=totals)
+    required = checkout_requirements(organization=organization, totals=totals, prefill=False)
     errors = checkout_check(
         organization=organization, totals=totals, details=details, required=required
     )
@@ -447,6 +456,7 @@ def checkout_place(
             ip=_ip(ip),
         )
 
+    amount = totals.total.quantize().amount
     order = order_place(
         organization=organization,
         placed_by=user,
@@ -460,6 +470,10 @@ def checkout_place(
                 term=priced.line.term,
                 billing_plan=priced.line.billing_plan,
                 target_tenant=tenants.get(priced.line.pk, ""),
+                partner_unit_price=(
+                    priced.partner_price.amount if priced.partner_price is not None else None
+                ),
+                markup_percent=priced.line.markup_percent,
             )
             for priced in totals.lines
         ],
@@ -475,21 +489,21 @@ def checkout_place(
         agreement_acceptance=acceptance,
         shipping_address=ship_to,
         shipping_method_name=totals.shipping_method.name if totals.shipping_method else "",
+        # Something to pay: the order awaits its payment, created just below.
+        await_payment=amount > 0,
     )
     if totals.coupon_code and totals.discount:
-        priced = cart_priced_lines(cart=cart, viewer=viewer)
         coupon_redeem(
             code=totals.coupon_code,
             customer=organization,
             seller=viewer.seller,
-            subtotal=priced.subtotal,
-            lines=priced.discount_lines,
+            subtotal=totals.subtotal,
+            lines=totals.discount_lines,
             order_reference=order.number,
             rates=viewer.price_context.rates,
         )
 
     payment = None
-    amount = order.money("total").quantize().amount
     if amount > 0:
         if details.payment_method == PaymentMethod.LIQPAY:
             payment = payment_create(
@@ -510,7 +524,6 @@ def checkout_place(
                 currency=order.currency,
                 description=_("Seatwise order %(number)s") % {"number": order.number},
             )
-        order = order_transition(order=order, to=OrderStatus.AWAITING_PAYMENT, actor=user)
     else:  # nothing to pay (a trial): paid at once
         order = order_mark_paid(order=order, actor=user, message=_("Nothing to pay."))
     cart.lines.all().delete()

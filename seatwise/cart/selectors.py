@@ -151,6 +151,8 @@ class CartTotals:
     # shipping is zero).
     shipping_methods: tuple[ShippingQuote, ...] = ()
     shipping_method: ShippingQuote | None = None
+    # The priced lines as the coupon sees them (offer, categories, total).
+    discount_lines: tuple[DiscountLine, ...] = ()
 
     @property
     def item_count(self) -> int:
@@ -176,7 +178,11 @@ def _category_chains(lines: list[CartLine]) -> dict[int, frozenset[int]]:
     return chains
 
 
-def cart_priced_lines(*, cart: Cart | None, viewer: CartViewer) -> PricedLines:
+def cart_priced_lines(
+    *, cart: Cart | None, viewer: CartViewer, categories: bool | None = None
+) -> PricedLines:
+    """The cart's lines priced for ``viewer``. The discount lines carry their categories when
+    ``categories`` (by default: when the cart holds a coupon, the only one that needs them)."""
     lines = (
         list(
             cart.lines.select_related(
@@ -191,7 +197,10 @@ def cart_priced_lines(*, cart: Cart | None, viewer: CartViewer) -> PricedLines:
         offer_ids={line.offer_id for line in lines},
         currency=viewer.currency,
     )
-    chains = _category_chains(lines)
+    # Only a coupon looks at the categories (one query for the small category table).
+    if categories is None:
+        categories = cart is not None and bool(cart.coupon_code)
+    chains = _category_chains(lines) if categories else {}
     priced, discount_lines = [], []
     for line in lines:
         price = next(
@@ -207,7 +216,11 @@ def cart_priced_lines(*, cart: Cart | None, viewer: CartViewer) -> PricedLines:
         priced.append(PricedLine(line=line, unit_price=unit, total=total, price=price))
         if total is not None:
             discount_lines.append(
-                DiscountLine(offer_id=line.offer_id, category_ids=chains[line.pk], total=total)
+                DiscountLine(
+                    offer_id=line.offer_id,
+                    category_ids=chains.get(line.pk, frozenset()),
+                    total=total,
+                )
             )
     subtotal = money_sum([d.total for d in discount_lines], viewer.currency)
     return PricedLines(lines=tuple(priced), subtotal=subtotal, discount_lines=discount_lines)
@@ -279,6 +292,7 @@ def cart_totals(
         total=taxable + tax,
         shipping_methods=methods,
         shipping_method=chosen,
+        discount_lines=tuple(priced.discount_lines),
     )
 
 

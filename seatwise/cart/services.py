@@ -228,7 +228,7 @@ def cart_coupon_apply(*, cart: Cart, code: str, viewer: CartViewer) -> Cart:
     """Check ``code`` against the cart as ``viewer`` sees it (raises the coupon error that
     says why it does not apply) and keep it on the cart."""
     code = (code or "").strip()
-    priced = cart_priced_lines(cart=cart, viewer=viewer)
+    priced = cart_priced_lines(cart=cart, viewer=viewer, categories=True)
     coupon_check(
         code=code,
         customer=viewer.organization,

@@ -125,7 +125,6 @@ def _delivery_row(
     )
 
 
-@transaction.atomic
 def notification_send(
     *,
     event: str,
@@ -171,36 +170,39 @@ def notification_send(
             return existing
     rendered = notification_render(event=event, context=context, language=language)
     deliveries = []
-    for channel, recipient in targets:
-        delivery = _delivery_row(
-            rendered=rendered,
-            channel=channel,
-            recipient=recipient,
-            organization_id=organization_id,
-            idempotency_key=idempotency_key,
-        )
-        try:
-            with transaction.atomic():
-                delivery.save(force_insert=True)
-        except IntegrityError:
-            if not idempotency_key:
-                raise
-            delivery = Delivery.objects.get(idempotency_key=idempotency_key, channel=channel)
-        else:
-            if channel == Channel.EMAIL and files:
-                DeliveryAttachment.objects.bulk_create(
-                    DeliveryAttachment(
-                        organization_id=organization_id,
-                        delivery=delivery,
-                        filename=file.filename,
-                        content_type=file.content_type,
-                        content=file.content,
-                        size=len(file.content),
+    # Everything above only reads; the rows below are written together (inside a caller's
+    # transaction they join it without a savepoint of their own).
+    with transaction.atomic(savepoint=False):
+        for channel, recipient in targets:
+            delivery = _delivery_row(
+                rendered=rendered,
+                channel=channel,
+                recipient=recipient,
+                organization_id=organization_id,
+                idempotency_key=idempotency_key,
+            )
+            try:
+                with transaction.atomic():
+                    delivery.save(force_insert=True)
+            except IntegrityError:
+                if not idempotency_key:
+                    raise
+                delivery = Delivery.objects.get(idempotency_key=idempotency_key, channel=channel)
+            else:
+                if channel == Channel.EMAIL and files:
+                    DeliveryAttachment.objects.bulk_create(
+                        DeliveryAttachment(
+                            organization_id=organization_id,
+                            delivery=delivery,
+                            filename=file.filename,
+                            content_type=file.content_type,
+                            content=file.content,
+                            size=len(file.content),
+                        )
+                        for file in files
                     )
-                    for file in files
-                )
-            enqueue_after_commit(delivery_send_task, delivery.pk)
-        deliveries.append(delivery)
+                enqueue_after_commit(delivery_send_task, delivery.pk)
+            deliveries.append(delivery)
     return deliveries
 
 

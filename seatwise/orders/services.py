@@ -269,7 +269,12 @@ def _create(
     idempotency_key: str,
     shipping_address: BillingAddress | None = None,
     shipping_method_name: str = "",
+    then: str = "",
 ) -> Order:
+    """Check everything, then write the order, its lines, its events and its e-mail in one
+    block (a savepoint of its own: a twin with the same key that wins the race is the
+    answer). ``then`` moves the new order on at once (placed → awaiting payment), with both
+    events, as ``order_transition`` would."""
     idempotency_key = (idempotency_key or "").strip()
     if len(idempotency_key) > 100:
         raise OrderInputError(_("The idempotency key is too long."), code="order_key_invalid")
@@ -308,6 +313,10 @@ def _create(
     billing = billing or BillingAddress.of(organization)
     shipping = shipping_address or BillingAddress()
     now = clock.now()
+    steps = [("", status)]
+    if then:
+        ORDER_TRANSITIONS.check(OrderStatus(status), OrderStatus(then))
+        steps.append((status, then))
     try:
         with transaction.atomic():
             order = Order.objects.create(
@@ -315,7 +324,7 @@ def _create(
                 placed_by=placed_by,
                 seller=seller,
                 number=order_number_next(day=now.date()),
-                status=status,
+                status=then or status,
                 currency=currency,
                 payment_method=payment_method,
                 billing_name=billing.name[:250],
@@ -347,17 +356,27 @@ def _create(
             OrderLine.objects.bulk_create(
                 [OrderLine(order=order, organization=organization, **row) for _l, row in rows]
             )
-            _event(order=order, from_status="", to_status=status, actor=placed_by, message="")
+            OrderEvent.objects.bulk_create(
+                OrderEvent(
+                    order=order,
+                    organization_id=organization.pk,
+                    from_status=before,
+                    to_status=after,
+                    actor=placed_by,
+                    at=now,
+                )
+                for before, after in steps
+            )
+            for before, after in steps:
+                _announce(order=order, from_status=before, to_status=after, actor=placed_by)
     except IntegrityError:
         if not idempotency_key:
             raise
         # The same key raced us and won: its order is the answer.
         return Order.objects.get(organization=organization, idempotency_key=idempotency_key)
-    _announce(order=order, from_status="", actor=placed_by)
     return order
 
 
-@transaction.atomic
 def order_create_draft(
     *,
     organization: Organization,
@@ -387,7 +406,6 @@ def order_create_draft(
     )
 
 
-@transaction.atomic
 def order_place(
     *,
     organization: Organization,
@@ -402,11 +420,13 @@ def order_place(
     agreement_acceptance: AgreementAcceptance | None = None,
     shipping_address: BillingAddress | None = None,
     shipping_method_name: str = "",
+    await_payment: bool = False,
 ) -> Order:
     """Place an order. A repeated call with the same ``idempotency_key`` (a double-clicked
     *Confirm*, a repeated API POST) returns the first order and creates nothing. Goods that
     ship go to ``shipping_address`` by ``shipping_method_name``; its price is
-    ``charges.shipping``."""
+    ``charges.shipping``. ``await_payment``: the order goes on to *awaiting payment* at once
+    (checkout creates its payment in the same transaction)."""
     if not (idempotency_key or "").strip():
         raise OrderInputError(_("An idempotency key is required."), code="order_key_invalid")
     if payment_method not in PaymentMethod.values:
@@ -425,6 +445,7 @@ def order_place(
         idempotency_key=idempotency_key,
         shipping_address=shipping_address,
         shipping_method_name=shipping_method_name,
+        then=OrderStatus.AWAITING_PAYMENT if await_payment else "",
     )
 
 
@@ -443,18 +464,21 @@ def _event(*, order: Order, from_status: str, to_status: str, actor, message: st
     )
 
 
-def _announce(*, order: Order, from_status: str, actor) -> None:
+def _announce(*, order: Order, from_status: str, actor, to_status: str = "") -> None:
+    """Publish the status change after commit, and queue its e-mail (``to_status``: the
+    order's status when not given)."""
+    to_status = to_status or order.status
     publish_after_commit(
         STATUS_CHANGED,
         organization_id=order.organization_id,
         order_id=order.pk,
         number=order.number,
         from_status=from_status,
-        to_status=order.status,
+        to_status=to_status,
         payment_method=order.payment_method,
         actor_id=getattr(actor, "pk", None),
     )
-    event = NOTIFIED.get(order.status)
+    event = NOTIFIED.get(to_status)
     user = order.placed_by
     if event is None or user is None or not user.email:
         return
@@ -468,7 +492,7 @@ def _announce(*, order: Order, from_status: str, actor) -> None:
         },
         language=translation.get_language() or "en",
         organization_id=order.organization_id,
-        idempotency_key=f"order-{order.pk}-{order.status}",
+        idempotency_key=f"order-{order.pk}-{to_status}",
     )
 
 

@@ -85,7 +85,6 @@ def payment_account_set_private_key(*, account: PaymentAccount, private_key: str
 # --- payments -------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def payment_create(
     *,
     organization,
@@ -97,7 +96,9 @@ def payment_create(
     account: PaymentAccount | None = None,
 ) -> Payment:
     """A new pending payment attempt for ``organization`` (the payer). LiqPay payments need
-    the seller's ``account``; each attempt gets its own ``order_id`` (``sw-<uuid>``)."""
+    the seller's ``account``; each attempt gets its own ``order_id`` (``sw-<uuid>``).
+    Everything is checked before the two rows are written together; inside a caller's
+    transaction (checkout) they join it without a savepoint of their own."""
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         raise ValidationError(_("The amount to pay must be a positive number."))
     if amount != amount.quantize(liqpay.CENT):
@@ -119,19 +120,20 @@ def payment_create(
     elif currency not in settings.SEATWISE_CURRENCIES:
         raise ValidationError(_("Unknown currency %(currency)s.") % {"currency": currency})
     payment_id = uuid.uuid4()
-    payment = Payment.objects.create(
-        id=payment_id,
-        organization=organization,
-        account=account if gateway == Gateway.LIQPAY else None,
-        reference=reference,
-        gateway=gateway,
-        amount=amount,
-        currency=currency,
-        description=description[:255],
-        sandbox=sandbox,
-        gateway_order_id=f"{ORDER_ID_PREFIX}{payment_id}",
-    )
-    _event(payment=payment, kind=PaymentEventKind.CREATED, after=payment.status)
+    with transaction.atomic(savepoint=False):  # writes only: any error here is the database's
+        payment = Payment.objects.create(
+            id=payment_id,
+            organization=organization,
+            account=account if gateway == Gateway.LIQPAY else None,
+            reference=reference,
+            gateway=gateway,
+            amount=amount,
+            currency=currency,
+            description=description[:255],
+            sandbox=sandbox,
+            gateway_order_id=f"{ORDER_ID_PREFIX}{payment_id}",
+        )
+        _event(payment=payment, kind=PaymentEventKind.CREATED, after=payment.status)
     return payment
 
 

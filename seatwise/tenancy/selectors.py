@@ -71,15 +71,16 @@ def require_role(*, user, organization: Organization, roles: Iterable[str] = ALL
     act inside the customers they serve, provider staff inside the whole tree.
     """
     allowed = frozenset(roles)
-    chain = Organization.objects.filter(
-        Q(pk=organization.pk)
-        | Q(pk=organization.parent_id or 0)
-        | Q(children__children=organization.pk)
-    ).values_list("pk", flat=True)
-    memberships = {
-        m.organization_id: m.role
-        for m in Membership.objects.filter(user=user, organization_id__in=list(chain))
-    }
+    # One query: the user's memberships in the organization, its parent and its grandparent.
+    memberships = dict(
+        Membership.objects.filter(user=user)
+        .filter(
+            Q(organization_id=organization.pk)
+            | Q(organization_id=organization.parent_id or 0)
+            | Q(organization__children__children=organization.pk)
+        )
+        .values_list("organization_id", "role")
+    )
     own = memberships.get(organization.pk)
     if own is not None:
         if own in allowed:

@@ -133,6 +133,7 @@ def test_a_new_tenant_registration_creates_the_customer_owner_choice_and_agreeme
                 "actor_id": user.pk,
                 "user_id": user.pk,
                 "agreement": "microsoft_customer_agreement",
+                "subject": "",
                 "version": "2024-06",
                 "ip": "203.0.113.9",
             },
