@@ -85,11 +85,15 @@ def partner_price(price: ViewerPrice) -> Money:
 
 
 def unit_price_for(price: ViewerPrice, markup_percent: Decimal | None) -> Money:
-    """The viewer's unit price of ``price``; a *Price options* markup (set on a customer's
-    line by its reseller) replaces the default: partner price × (1 + markup / 100)."""
+    """The viewer's unit price of ``price``, in whole minor units (the price the buyer is
+    quoted, so that a line is exactly unit price × quantity); a *Price options* markup (set
+    on a customer's line by its reseller) replaces the default: partner price × (1 + markup
+    / 100)."""
     if markup_percent is None or price.kind != PriceKind.CUSTOMER:
-        return price.amount
-    return customer_unit_price(partner=partner_price(price), markup_percent=markup_percent)
+        return price.amount.quantize()
+    return customer_unit_price(
+        partner=partner_price(price), markup_percent=markup_percent
+    ).quantize()
 
 
 @dataclass(frozen=True)

@@ -181,13 +181,14 @@ def test_a_markup_on_a_line_sets_the_customer_unit_price_from_the_partner_price(
     viewer = _viewer(shop, shop.customer)
     line = cart_line_add(cart=acting_cart, offer=alef_offer, billing_plan="monthly", quantity=1)
     default = cart_totals(cart=acting_cart, viewer=viewer).lines[0]
-    assert default.unit_price.amount == Decimal("14.16") * Decimal("1.05")  # default 5 %
+    # default 5 %: 14.16 × 1.05 = 14.868, quoted to the cent
+    assert default.unit_price.amount == Decimal("14.87")
 
     cart_line_price_set(
         cart=acting_cart, line_id=line.pk, user=reseller_owner, markup_percent=Decimal(10)
     )
     priced = cart_totals(cart=acting_cart, viewer=viewer).lines[0]
-    assert priced.unit_price == Money(Decimal("15.576"), "USD")
+    assert priced.unit_price == Money(Decimal("15.58"), "USD")  # 14.16 × 1.10 = 15.576
     assert priced.total.amount == Decimal("15.58")
     assert priced.partner_price.amount == Decimal("14.16")
     assert priced.margin.amount == Decimal("1.42")
@@ -365,8 +366,9 @@ def test_offer_price_options_total_follows_quantity_and_markup(shop, alef_offer)
         quantity=3,
         markup_percent=Decimal(10),
     )
-    assert options.total.amount == Decimal("46.73")  # 15.576 × 3 = 46.728
-    assert options.rows[1].margin.amount == Decimal("4.25")  # 46.73 − 42.48
+    # 15.576 quoted as 15.58 a unit, so 3 are 46.74 (the line is unit price × quantity)
+    assert options.total.amount == Decimal("46.74")
+    assert options.rows[1].margin.amount == Decimal("4.26")  # 46.74 − 42.48
     assert options.default_markup_percent == Decimal(5)
     assert (
         offer_price_options(viewer=viewer, offer=alef_offer, billing_plan="annual", quantity=1)
@@ -399,7 +401,7 @@ def test_save_for_later_makes_a_draft_with_the_margin_and_empties_the_cart(
         reseller_owner,
     )
     line = order.lines.get()
-    assert line.unit_price == Decimal("15.5760")
+    assert line.unit_price == Decimal("15.5800")
     assert line.line_total == Decimal("15.5800")
     assert line.partner_unit_price == Decimal("14.1600")
     assert line.markup_percent == Decimal("10.000")

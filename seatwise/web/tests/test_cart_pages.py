@@ -229,7 +229,7 @@ def test_a_signed_in_users_cart_is_per_user_and_organization(client, shop):
 
     page = client.get("/cart/").content.decode()
     # The customer of a reseller pays the reseller price plus the default 5 % markup.
-    assert 'data-total="subtotal">$43.47<' in page
+    assert 'data-total="subtotal">$43.48<' in page
 
 
 def test_a_visitors_cart_joins_the_users_cart_at_sign_in(client, shop):
