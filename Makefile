@@ -46,6 +46,7 @@ test: lint
 
 bench: install
 	$(BIN)/python bench/catalog_api.py
+	$(BIN)/python bench/checkout.py
 
 messages: install
 	cd seatwise && ../$(BIN)/python ../manage.py makemessages -l uk --ignore=tests

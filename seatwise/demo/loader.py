@@ -54,8 +54,8 @@ from seatwise.pricing.services import (
     reseller_terms_set,
     shipping_method_upsert,
 )
-from seatwise.tenancy.models import Membership, Organization
-from seatwise.tenancy.services import membership_set, organization_create
+from seatwise.tenancy.models import Membership, Organization, PaymentSettings
+from seatwise.tenancy.services import membership_set, organization_create, payment_settings_set
 
 # The tables the demo writes, with the names the summary uses for them.
 TABLES: dict[type[models.Model], str] = {
@@ -75,7 +75,16 @@ TABLES: dict[type[models.Model], str] = {
     Coupon: "coupons",
     ShippingMethod: "shipping methods",
     ShippingMethodPrice: "shipping prices",
+    PaymentSettings: "payment settings",
 }
+
+# What the demo provider prints on its invoices (*Settings → Payment methods*). Made up.
+PROVIDER_BANK_DETAILS = (
+    "Beneficiary: Seatwise Distribution LLC, EDRPOU 12345678\n"
+    "IBAN: UA21 3223 1300 0002 6007 2335 6600 1 (demo, not a real account)\n"
+    "Bank: JSC Demo Bank, Kyiv\n"
+    "Purpose of payment: the invoice number"
+)
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,7 @@ def demo_data_load() -> DemoResult:
         _load_users(organizations)
         offers = _load_catalog()
         _load_pricing(organizations, offers)
+        _load_payment_settings(organizations)
         after = take_snapshot(TABLES)
     return DemoResult(changes=tuple(compare(before, after, TABLES)))
 
@@ -125,6 +135,18 @@ def _load_organizations() -> dict[str, Organization]:
                 **spec.profile(),
             )
     return found
+
+
+def _load_payment_settings(organizations: dict[str, Organization]) -> None:
+    """The provider's bank details for its invoices (card and invoice as by default)."""
+    provider = organizations[PROVIDER]
+    owner = User.objects.get(email=f"owner@{PROVIDER}.example")
+    payment_settings_set(
+        actor=owner,
+        organization=provider,
+        allow_invoice=False,
+        bank_details=PROVIDER_BANK_DETAILS,
+    )
 
 
 def _load_users(organizations: dict[str, Organization]) -> None:

@@ -61,27 +61,9 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("number", "organization__name", "placed_by__email")
     date_hierarchy = "created_at"
     inlines = (OrderLineInline, OrderEventInline)
-    # Statuses change only through the services (which log an event); the admin shows.
-    readonly_fields = (
-        "organization",
-        "placed_by",
-        "seller",
-        "number",
-        "status",
-        "currency",
-        "subtotal",
-        "discount",
-        "extra_charge",
-        "shipping",
-        "tax",
-        "total",
-        "payment_method",
-        "agreement_acceptance",
-        "idempotency_key",
-        "created_at",
-        "placed_at",
-        "paid_at",
-    )
+    # An order is a record: statuses change only through the services (which log an
+    # event), and the amounts and addresses are what the buyer confirmed. The admin shows.
+    readonly_fields = tuple(field.name for field in Order._meta.concrete_fields)
 
 
 @admin.register(OrderEvent)

@@ -405,7 +405,7 @@ class AgreementAcceptance(models.Model):
     )
     agreement = models.CharField(_("agreement"), max_length=40, choices=AgreementType.choices)
     # Whose terms, for vendor terms: the vendor's slug (empty for the Customer Agreement).
-    subject = models.CharField(_("subject"), max_length=60, blank=True, default="")
+    subject = models.CharField(_("vendor"), max_length=60, blank=True, default="")
     version = models.CharField(_("version"), max_length=20)
     accepted_at = models.DateTimeField(_("accepted"))
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

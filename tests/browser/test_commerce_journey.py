@@ -259,12 +259,13 @@ def test_a_reseller_buys_for_a_customer_with_a_markup_saves_and_resumes(portal, 
     screenshot(page, "buy-now-summary")
 
     unit, total = _summary_row(page, "unit"), _summary_row(page, "total")
+    # The customer's unit price is the partner price + 10 %, quoted to the kopeck, and the
+    # quantity row is exactly 12 of them.
+    assert unit["customer"] == (unit["partner"] * Decimal("1.10")).quantize(Decimal("0.01"))
+    assert total["customer"] == unit["customer"] * 12
     for row in (unit, total):
-        assert row["customer"] == (row["partner"] * Decimal("1.10")).quantize(Decimal("0.01"))
         assert row["margin"] == row["customer"] - row["partner"]
         assert row["margin"] > 0
-    # The quantity row is priced at full precision and rounded once (not 12 × the unit row).
-    assert total["customer"] == (unit["partner"] * 12 * Decimal("1.10")).quantize(Decimal("0.01"))
     assert money(summary.locator("[data-buy-total]").inner_text()) == total["customer"]
 
     # Business Basic has add-ons: the second step, skipped.
