@@ -31,10 +31,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from seatwise.cart.models import Cart, CartLine
-from seatwise.cart.selectors import CartTotals, CartViewer, cart_totals
+from seatwise.cart.selectors import CartTotals, CartViewer, cart_totals, tenant_domain_options
 from seatwise.catalog.enums import VendorKind
 from seatwise.connectors.domains import SUFFIX, prefix_validate
-from seatwise.connectors.exceptions import InvalidTenantDomain
+from seatwise.connectors.exceptions import ConnectorUnavailable, InvalidTenantDomain
+from seatwise.connectors.selectors import tenant_domain_check
 from seatwise.core.errors import ConflictError, NotFoundError, ValidationError
 from seatwise.orders.enums import OrderStatus, PaymentMethod
 from seatwise.orders.models import Order
@@ -334,6 +335,46 @@ def _tenant_of(item: MicrosoftLine, details: CheckoutDetails) -> str:
     """The tenant a Microsoft line goes to: as given at checkout, else as chosen on *Buy
     now* (kept on the cart line)."""
     return details.target_tenants.get(item.line.pk) or item.line.target_tenant
+
+
+@dataclass(frozen=True)
+class TenantCheck:
+    """A target tenant as the buyer typed it: one the organization already has
+    (``existing``), a new one that is free (created at provisioning), or an error."""
+
+    domain: str = ""
+    existing: bool = False
+    error: str = ""
+    suggestions: tuple[str, ...] = ()
+
+
+def checkout_tenant_check(*, organization: Organization, value: str) -> TenantCheck:
+    """Whether ``value`` may name a Microsoft line's tenant: a tenant the organization is
+    known to have (registered, or named by its earlier orders), or a new domain that the
+    Microsoft connector says is free. Asked by the checkout's agreements step, outside any
+    transaction (the connector may be a network call); ``checkout_place`` checks the form
+    only, and a name taken meanwhile fails at provisioning."""
+    try:
+        prefix = prefix_validate(value)
+    except InvalidTenantDomain as exc:
+        return TenantCheck(error=exc.message)
+    domain = prefix + SUFFIX
+    if domain in tenant_domain_options(organization=organization):
+        return TenantCheck(domain=domain, existing=True)
+    try:
+        check = tenant_domain_check(prefix=prefix, country=str(organization.country or ""))
+    except ConnectorUnavailable:
+        return TenantCheck(
+            domain=domain,
+            error=_("We could not check the domain name now. Try again in a moment."),
+        )
+    if not check.available:
+        return TenantCheck(
+            domain=domain,
+            error=_("%(domain)s is already taken.") % {"domain": domain},
+            suggestions=check.suggestions,
+        )
+    return TenantCheck(domain=domain)
 
 
 def tenants_clean(*, target_tenants: dict[int, str]) -> dict[int, str]:

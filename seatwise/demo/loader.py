@@ -54,8 +54,19 @@ from seatwise.pricing.services import (
     reseller_terms_set,
     shipping_method_upsert,
 )
-from seatwise.tenancy.models import Membership, Organization, PaymentSettings
-from seatwise.tenancy.services import membership_set, organization_create, payment_settings_set
+from seatwise.tenancy.enums import OrganizationKind
+from seatwise.tenancy.models import (
+    Membership,
+    Organization,
+    OrganizationRegistration,
+    PaymentSettings,
+)
+from seatwise.tenancy.services import (
+    membership_set,
+    organization_create,
+    organization_tenant_record,
+    payment_settings_set,
+)
 
 # The tables the demo writes, with the names the summary uses for them.
 TABLES: dict[type[models.Model], str] = {
@@ -76,6 +87,7 @@ TABLES: dict[type[models.Model], str] = {
     ShippingMethod: "shipping methods",
     ShippingMethodPrice: "shipping prices",
     PaymentSettings: "payment settings",
+    OrganizationRegistration: "customer tenants",
 }
 
 # What the demo provider prints on its invoices (*Settings → Payment methods*). Made up.
@@ -116,6 +128,7 @@ def demo_data_load() -> DemoResult:
         offers = _load_catalog()
         _load_pricing(organizations, offers)
         _load_payment_settings(organizations)
+        _load_tenants(organizations)
         after = take_snapshot(TABLES)
     return DemoResult(changes=tuple(compare(before, after, TABLES)))
 
@@ -135,6 +148,16 @@ def _load_organizations() -> dict[str, Organization]:
                 **spec.profile(),
             )
     return found
+
+
+def _load_tenants(organizations: dict[str, Organization]) -> None:
+    """Each demo customer has its Microsoft tenant already: its slug without dashes (the
+    embedded connector knows these names as taken, connectors migration 0002)."""
+    for spec in ORGANIZATIONS:
+        if spec.kind == OrganizationKind.CUSTOMER:
+            organization_tenant_record(
+                organization=organizations[spec.slug], tenant_domain=spec.slug.replace("-", "")
+            )
 
 
 def _load_payment_settings(organizations: dict[str, Organization]) -> None:

@@ -1024,6 +1024,28 @@ def agreement_accept(
     return acceptance
 
 
+@transaction.atomic
+def organization_tenant_record(
+    *, organization: Organization, tenant_domain: str, registered_by=None
+) -> OrganizationRegistration:
+    """Record the Microsoft tenant ``<tenant_domain>.onmicrosoft.com`` created for a customer
+    that was set up without the registration pages (by an operator, or the demo), as the
+    registration of a new tenant would. Idempotent: a customer with a registration record
+    is left as it is."""
+    if organization.kind != OrganizationKind.CUSTOMER:
+        raise ValidationError(_("Only a customer has a Microsoft tenant."))
+    registration, _created = OrganizationRegistration.objects.get_or_create(
+        organization=organization,
+        defaults={
+            "registered_by": registered_by,
+            "tenant_choice": TenantChoice.NEW,
+            "tenant_domain": tenant_domain.strip().lower()[:27],
+            "registered_at": clock.now(),
+        },
+    )
+    return registration
+
+
 # --- Payment methods --------------------------------------------------------------------------
 
 EVENT_PAYMENT_SETTINGS_CHANGED = "tenancy.payment_settings_changed"

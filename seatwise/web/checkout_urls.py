@@ -14,6 +14,11 @@ urlpatterns = [
     path("checkout/agreements/", checkout_views.checkout_agreements, name="checkout_agreements"),
     path("checkout/confirm/", checkout_views.checkout_confirm, name="checkout_confirm"),
     path(
+        "checkout/tenant-status/",
+        checkout_views.checkout_tenant_status,
+        name="checkout_tenant_status",
+    ),
+    path(
         "account/orders/<str:number>/payment/",
         checkout_views.order_payment,
         name="order_payment",

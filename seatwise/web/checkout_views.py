@@ -43,10 +43,11 @@ from seatwise.cart.checkout import (
     checkout_pay_again,
     checkout_place,
     checkout_requirements,
+    checkout_tenant_check,
     tenants_clean,
 )
-from seatwise.cart.selectors import cart_totals
-from seatwise.connectors.domains import prefix_normalize
+from seatwise.cart.selectors import cart_totals, tenant_domain_options
+from seatwise.connectors.domains import SUFFIX, prefix_normalize
 from seatwise.core.errors import ApplicationError, NotFoundError
 from seatwise.orders.enums import OrderStatus, PaymentMethod
 from seatwise.orders.selectors import order_amounts, order_get
@@ -64,6 +65,7 @@ from seatwise.web.cart_views import cart_for, cart_viewer_for
 from seatwise.web.errors import render_error
 from seatwise.web.formatting import format_money
 from seatwise.web.order_views import STATUS_BADGES
+from seatwise.web.ratelimits import rate_limit_message, rate_limit_wait
 from seatwise.web.shop import shop_for
 from seatwise.web.signin import client_ip
 
@@ -534,6 +536,16 @@ def checkout_agreements(request, organization, cart, viewer, totals):
             ).items()
             if _step_of(name) == "agreements"
         }
+        checked: dict[str, str] = {}  # each domain asked once
+        for item in required.microsoft_lines:
+            name = f"tenant_{item.line.pk}"
+            value = prefix_normalize(tenants.get(item.line.pk, ""))
+            if name in errors or not value:
+                continue
+            if value not in checked:
+                checked[value] = checkout_tenant_check(organization=organization, value=value).error
+            if checked[value]:
+                errors[name] = checked[value]
         if not errors:
             _save(
                 request,
@@ -550,8 +562,20 @@ def checkout_agreements(request, organization, cart, viewer, totals):
         {
             "required": required,
             "tenant_rows": [
-                (item.line, tenants.get(item.line.pk, ""), errors.get(f"tenant_{item.line.pk}"))
+                (
+                    item.line,
+                    prefix_normalize(tenants.get(item.line.pk, "")),
+                    errors.get(f"tenant_{item.line.pk}"),
+                )
                 for item in required.microsoft_lines
+            ],
+            "known_tenants": [
+                prefix_normalize(domain)
+                for domain in (
+                    tenant_domain_options(organization=organization)
+                    if required.microsoft_lines
+                    else ()
+                )
             ],
             "accept_mca": accept_mca,
             "accept_vendor_terms": accept_vendor,
@@ -559,6 +583,37 @@ def checkout_agreements(request, organization, cart, viewer, totals):
             "mca_url": settings.SEATWISE_MCA_URL,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def checkout_tenant_status(request):
+    """The line under a tenant field of the agreements step (HTMX): the organization's own
+    tenant, a new name that is free, or why not (taken, with free names to pick)."""
+    organization = shop_for(request).viewer
+    raw = request.GET.get("domain", "")
+    context: dict = {"suffix": SUFFIX}
+    wait = rate_limit_wait(request, action="domain_check", scope=f"user:{request.user.pk}")
+    if organization is None or not raw.strip():
+        context["state"] = "empty"
+    elif wait:
+        context.update(state="unavailable", message=rate_limit_message(wait))
+    else:
+        check = checkout_tenant_check(organization=organization, value=raw)
+        if check.existing:
+            context.update(state="existing", domain=check.domain)
+        elif not check.error:
+            context.update(state="new", domain=check.domain)
+        elif check.suggestions:
+            context.update(
+                state="taken",
+                check={"domain": check.domain, "suggestions": check.suggestions},
+            )
+        else:
+            context.update(state="invalid", message=check.error)
+    response = render(request, "web/partials/tenant_status.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @checkout_view(post_without_cart=True)

@@ -8,7 +8,7 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 
 from seatwise.core import events
-from seatwise.core.errors import ApplicationError, PermissionDeniedError
+from seatwise.core.errors import ApplicationError, PermissionDeniedError, ValidationError
 from seatwise.tenancy.enums import AgreementType, OrganizationKind, Role, TenantChoice
 from seatwise.tenancy.exceptions import (
     AgreementRequired,
@@ -30,6 +30,7 @@ from seatwise.tenancy.services import (
     EVENT_AGREEMENT_ACCEPTED,
     EVENT_ORGANIZATION_REGISTERED,
     organization_register,
+    organization_tenant_record,
     registration_profile_clean,
 )
 from seatwise.tenancy.tests.factories import (
@@ -348,3 +349,18 @@ def test_a_reseller_is_found_by_its_slug_only_when_active(tree):
     tree["reseller"].is_active = False
     tree["reseller"].save(update_fields=["is_active"])
     assert reseller_by_slug(slug=tree["reseller"].slug) is None
+
+
+def test_a_customer_set_up_without_the_pages_gets_its_tenant_recorded_once():
+    provider = make_provider()
+    customer = make_customer(provider, "Set up by hand")
+    first = organization_tenant_record(organization=customer, tenant_domain="SetUpByHand")
+    again = organization_tenant_record(organization=customer, tenant_domain="other")
+    assert first.pk == again.pk
+    assert (again.tenant_choice, again.tenant_domain_name) == (
+        TenantChoice.NEW,
+        "setupbyhand.onmicrosoft.com",
+    )
+    with pytest.raises(ValidationError):
+        organization_tenant_record(organization=provider, tenant_domain="provider")
+    assert OrganizationRegistration.objects.count() == 1

@@ -7,8 +7,9 @@ import re
 from urllib.parse import quote
 
 import pytest
+from django.test import Client
 
-from seatwise.cart.models import Cart
+from seatwise.cart.models import Cart, CartLine
 from seatwise.orders.enums import OrderStatus, PaymentMethod
 from seatwise.orders.models import Order
 from seatwise.orders.services import order_mark_paid
@@ -18,6 +19,7 @@ from seatwise.payments.models import Payment
 from seatwise.payments.tests.factories import make_account
 from seatwise.tenancy.enums import AgreementType, Role
 from seatwise.tenancy.models import AgreementAcceptance
+from seatwise.tenancy.services import organization_tenant_record
 from seatwise.tenancy.tests.factories import make_customer, make_member
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +72,7 @@ def _walk_to_confirm(client, cart_line_ids=(), *, method=PaymentMethod.LIQPAY, s
         == "/checkout/agreements/"
     )
     data = {"accept_mca": "on", "accept_vendor_terms": "on", "ship_to_billing": "on"}
-    data.update({f"tenant_{pk}": "fabrikam" for pk in cart_line_ids})
+    data.update({f"tenant_{pk}": "fabrikamschool" for pk in cart_line_ids})
     assert client.post("/checkout/agreements/", data)["Location"] == "/checkout/confirm/"
     page = client.get("/checkout/confirm/")
     assert page.status_code == 200
@@ -123,7 +125,7 @@ def test_a_customer_checks_out_with_liqpay_once_even_when_confirming_twice(clien
     assert "I accept the Microsoft Customer Agreement" in page
     assert "I accept the vendor&#x27;s terms" not in page
     page = _walk_to_confirm(client, [line.pk])
-    assert "fabrikam.onmicrosoft.com" in page and "Card (LiqPay)" in page
+    assert "fabrikamschool.onmicrosoft.com" in page and "Card (LiqPay)" in page
     key = _key(page)
 
     response = client.post("/checkout/confirm/", {"idempotency_key": key, "total": "0.01"})
@@ -226,3 +228,43 @@ def test_another_organization_cannot_see_or_pay_the_order(client, shop, owner):
     client.logout()
     response = client.get(_payment_url(order))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_a_tenant_is_the_organizations_own_or_a_new_free_name_checked_by_the_connector(
+    client, shop, owner
+):
+    organization_tenant_record(organization=shop.customer, tenant_domain="fabrikamhq")
+    _add(client, shop.e3, quantity=1)
+    line = CartLine.objects.get()
+    client.post("/checkout/", BILLING)
+    client.post("/checkout/payment/", {"payment_method": PaymentMethod.LIQPAY})
+    page = client.get("/checkout/agreements/").content.decode()
+    assert '<option value="fabrikamhq">' in page  # the organization's own tenant is offered
+    assert 'value="fabrikamhq"' in page.split(f'id="tenant-{line.pk}"')[1][:400]
+
+    # A name someone else has (the embedded connector knows contoso) is refused, saved nowhere.
+    data = {"accept_mca": "on", f"tenant_{line.pk}": "contoso"}
+    response = client.post("/checkout/agreements/", data)
+    assert response.status_code == 200
+    assert "contoso.onmicrosoft.com is already taken." in response.content.decode()
+    assert "tenants" not in client.session.get("checkout", {})
+
+    # The organization's own tenant, and a free new name, pass.
+    for name in ("fabrikamhq", "fabrikamnewbranch"):
+        data[f"tenant_{line.pk}"] = name
+        assert client.post("/checkout/agreements/", data)["Location"] == "/checkout/confirm/"
+
+
+def test_the_tenant_status_line_says_own_new_or_taken(client, shop, owner):
+    organization_tenant_record(organization=shop.customer, tenant_domain="fabrikamhq")
+    url = "/checkout/tenant-status/"
+
+    def state(domain):
+        body = client.get(url, {"domain": domain}, headers={"HX-Request": "true"}).content
+        return re.search(r'data-domain-state="(\w+)"', body.decode()).group(1)
+
+    assert state("fabrikamhq") == "existing"
+    assert state("fabrikamnewbranch") == "new"
+    assert state("contoso") == "taken"
+    assert state("no spaces") == "invalid"
+    assert Client().get(url, {"domain": "contoso"}).status_code == 302  # sign in first
