@@ -37,7 +37,7 @@ from seatwise.connectors.exceptions import ConnectorUnavailable, InvalidTenantDo
 from seatwise.connectors.selectors import tenant_domain_check
 from seatwise.core.errors import ApplicationError
 from seatwise.tenancy.exceptions import OrganizationNotFound
-from seatwise.web.cart_views import cart_for, cart_viewer_for
+from seatwise.web.cart_views import cart_for, cart_viewer_for, require_buyer
 from seatwise.web.errors import render_error
 from seatwise.web.shop import shop_for
 
@@ -283,6 +283,7 @@ def buy_now(request, offer_id: int):
     if form.errors:
         return _page(request, offer=offer, form=form, markup=markup, step=2)
     try:
+        require_buyer(request)
         lines = cart_buy_now(
             cart=cart_for(request, create=True),
             user=request.user,

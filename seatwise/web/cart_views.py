@@ -40,7 +40,9 @@ from seatwise.cart.services import (
 from seatwise.catalog.exceptions import OfferNotFound
 from seatwise.catalog.models import Offer
 from seatwise.core.errors import ApplicationError, ValidationError
-from seatwise.tenancy.selectors import current_organization
+from seatwise.orders.services import BUYING_ROLES
+from seatwise.tenancy.exceptions import RoleRequired
+from seatwise.tenancy.selectors import current_organization, require_role
 from seatwise.web.errors import render_error, safe_next
 from seatwise.web.shop import ORGANIZATION_SESSION_KEY, shop_for
 
@@ -63,6 +65,22 @@ def cart_viewer_for(request) -> CartViewer:
 
 def _user(request):
     return request.user if request.user.is_authenticated else None
+
+
+def require_buyer(request) -> None:
+    """A signed-in user changes the cart of the organization they act for only with a role
+    that may buy there (as at checkout and in the API); a read-only member only looks.
+    Visitors have their own cart."""
+    viewer = shop_for(request).viewer
+    if not request.user.is_authenticated or viewer is None:
+        return
+    try:
+        require_role(user=request.user, organization=viewer, roles=BUYING_ROLES)
+    except RoleRequired:
+        raise RoleRequired(
+            _("Your role in %(organization)s is read-only: it cannot buy.")
+            % {"organization": viewer.name}
+        ) from None
 
 
 def cart_for(request, *, create: bool = False) -> Cart | None:
@@ -211,6 +229,7 @@ def cart_add(request):
             )
         except Offer.DoesNotExist:
             raise OfferNotFound(_("This offer is no longer sold.")) from None
+        require_buyer(request)
         cart = cart_for(request, create=True)
         line = cart_line_add(
             cart=cart,
@@ -250,6 +269,7 @@ def cart_line_update_view(request, pk: int):
             raise _form_error(form)
         if cart is None:
             raise ValidationError(_("This item is no longer in your cart."))
+        require_buyer(request)
         cart_line_update(cart=cart, line_id=pk, quantity=form.cleaned_data["quantity"])
     except ApplicationError as error:
         return _back_to_cart(request, error=error)
@@ -262,6 +282,7 @@ def cart_line_remove_view(request, pk: int):
     try:
         if cart is None:
             raise ValidationError(_("This item is no longer in your cart."))
+        require_buyer(request)
         cart_line_remove(cart=cart, line_id=pk)
     except ApplicationError as error:
         return _back_to_cart(request, error=error)
@@ -277,6 +298,7 @@ def cart_coupon_apply_view(request):
             raise _form_error(form)
         if cart is None or not cart.lines.exists():
             raise ValidationError(_("Add something to your cart before applying a coupon."))
+        require_buyer(request)
         cart_coupon_apply(
             cart=cart, code=form.cleaned_data["code"], viewer=cart_viewer_for(request)
         )

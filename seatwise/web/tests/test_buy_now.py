@@ -391,3 +391,11 @@ def test_others_cannot_see_or_resume_a_draft(shop, who, aad_offer):
     assert order.status == OrderStatus.DRAFT
     assert not CartLine.objects.exists()
     assert not AuditEvent.objects.filter(event=AuditEventType.ORDER_DRAFT_RESUMED).exists()
+
+
+def test_a_read_only_member_gets_the_order_page_but_cannot_add(shop, aad_offer):
+    client, _user = _member(shop.customer, Role.READ_ONLY)
+    assert client.get(f"/buy/{aad_offer.pk}/").status_code == 200
+    response = _buy(client, aad_offer, tenant="new", domain="fabrikamschool", action="add")
+    assert "is read-only: it cannot buy." in response.content.decode()
+    assert not CartLine.objects.exists()

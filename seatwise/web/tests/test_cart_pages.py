@@ -285,3 +285,21 @@ def test_cart_page_query_count_does_not_grow_with_lines(client, shop):
     with CaptureQueriesContext(connection) as large:
         client.get("/cart/")
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_a_read_only_member_sees_the_cart_but_cannot_fill_it(shop):
+    owner = make_member(shop.customer, role=Role.OWNER)
+    reader = make_member(shop.customer, role=Role.READ_ONLY)
+    buyer = Client()
+    buyer.force_login(owner)
+    _add(buyer, shop.e3, quantity=2)
+    client = Client()
+    client.force_login(reader)
+
+    response = _add(client, shop.e3, quantity=1)
+    page = client.get(response["Location"]).content.decode()
+    assert "is read-only: it cannot buy." in page
+    assert client.get("/cart/").status_code == 200
+    (line,) = CartLine.objects.all()  # the owner's line, nobody else's cart
+    assert (line.cart.user, line.quantity) == (owner, 2)
+    assert Cart.objects.count() == 1
