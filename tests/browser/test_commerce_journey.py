@@ -155,9 +155,20 @@ def test_a_contract_customer_pays_by_invoice_and_gets_the_pdf_by_email(portal, d
     expect(page.get_by_label("Sales invoice")).to_be_checked()
     page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(re.compile(r"/checkout/agreements/$"))
-    for field in page.get_by_label(re.compile(r"^Tenant for ")).all():
-        if not field.input_value():
-            field.fill("polissiaenergy")
+    # The tenant: Polissia's own is filled in; a taken name gets free ones to pick.
+    field = page.get_by_label(re.compile(r"^Tenant for ")).first
+    status = page.locator("[data-tenant-status]").first
+    expect(field).to_have_value("polissiaenergy")
+    expect(status.locator('[data-domain-state="existing"]')).to_be_visible()
+    field.fill("contoso")
+    expect(status.locator('[data-domain-state="taken"]')).to_be_visible()
+    suggestion = status.locator("[data-domain-suggestion]").first
+    picked = suggestion.get_attribute("data-domain-suggestion")
+    suggestion.click()
+    expect(field).to_have_value(picked)
+    expect(status.locator('[data-domain-state="new"]')).to_be_visible()
+    field.fill("polissiaenergy")
+    expect(status.locator('[data-domain-state="existing"]')).to_be_visible()
     mca = page.get_by_label("I accept the Microsoft Customer Agreement")
     if mca.count():
         mca.check()
@@ -243,6 +254,9 @@ def test_a_reseller_buys_for_a_customer_with_a_markup_saves_and_resumes(portal, 
 
     # A new tenant, its domain checked while typing.
     domain = f"karpatytest{int(time.time()) % 1_000_000}"
+    # Karpaty's own tenant is offered first; the new name's field shows for "Create new" only.
+    expect(page.get_by_label("Tenant domain")).to_have_value("karpatylogistics.onmicrosoft.com")
+    expect(page.get_by_label("New domain name")).to_be_hidden()
     page.get_by_label("Tenant domain").select_option(label="Create new")
     page.get_by_label("New domain name").fill(domain)
     expect(page.locator('[data-domain-state="available"]')).to_contain_text(domain)
