@@ -78,6 +78,9 @@ class InvoiceDocument:
     total: Decimal
     bank_details: str = ""
     created_at: dt.datetime | None = field(default=None, compare=False)
+    # Goods that ship: where to, and how (None: nothing ships).
+    ship_to: Party | None = None
+    shipping_method: str = ""
 
 
 @cache
@@ -173,6 +176,15 @@ def invoice_pdf_render(document: InvoiceDocument, *, compress: bool = True) -> b
         pdf.multi_cell(column, 5, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
         bottoms.append(pdf.get_y())
     pdf.set_xy(pdf.l_margin, max(bottoms) + 6)
+    if document.ship_to is not None:
+        pdf.set_font(FONT_FAMILY, "B", 10)
+        pdf.cell(0, 6, _("Ship to"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FONT_FAMILY, "", 10)
+        lines = [document.ship_to.name, *document.ship_to.address_lines]
+        if document.shipping_method:
+            lines.append(_("Shipping method: %(method)s") % {"method": document.shipping_method})
+        pdf.multi_cell(0, 5, "\n".join(lines), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(4)
 
     # The lines.
     pdf.set_font(FONT_FAMILY, "", 8.5)

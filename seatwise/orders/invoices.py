@@ -135,6 +135,27 @@ def _party_of_order_buyer(order: Order) -> Party:
     )
 
 
+def _party_shipped_to(order: Order) -> Party | None:
+    """Where the order's goods ship (None when nothing ships)."""
+    if not order.shipping_name and not order.shipping_address_line1:
+        return None
+    city = " ".join(part for part in (order.shipping_postal_code, order.shipping_city) if part)
+    contact = ", ".join(
+        part for part in (order.shipping_contact_name, order.shipping_phone) if part
+    )
+    lines = (
+        order.shipping_address_line1,
+        order.shipping_address_line2,
+        city,
+        _country(order.shipping_country),
+        contact,
+    )
+    return Party(
+        name=order.shipping_name or order.billing_name,
+        address_lines=tuple(line for line in lines if line),
+    )
+
+
 def _label(choices, value: str) -> str:
     try:
         return str(choices(value).label)
@@ -181,6 +202,8 @@ def invoice_document_build(*, order: Order, number: str, issued_at: dt.datetime)
         total=order.total,
         bank_details=bank_details_for(seller=order.seller),
         created_at=issued_at,
+        ship_to=_party_shipped_to(order),
+        shipping_method=order.shipping_method_name,
     )
 
 

@@ -92,12 +92,17 @@ def _offer(offer_id: int) -> Offer:
         raise OfferNotFound(_("This offer is no longer sold.")) from None
 
 
-def _plans(offer: Offer, viewer) -> list[tuple[str, PriceOptions]]:
-    """The offer's billing plans that have a price for the viewer, each with its unit price."""
+def _plans(offer: Offer, viewer, markup: Decimal | None = None) -> list[tuple[str, PriceOptions]]:
+    """The offer's billing plans that have a price for the viewer, each with its unit price
+    (with the *Price options* markup when one is set)."""
     plans = []
     for plan in offer.billing_plans or []:
         options = offer_price_options(
-            viewer=viewer, offer=offer, billing_plan=plan, quantity=offer.min_quantity
+            viewer=viewer,
+            offer=offer,
+            billing_plan=plan,
+            quantity=offer.min_quantity,
+            markup_percent=markup,
         )
         if options is not None:
             plans.append((plan, options))
@@ -206,7 +211,7 @@ def _addon_rows(offer: Offer, viewer, form: BuyForm) -> list[dict]:
 
 def _context(request, *, offer: Offer, form: BuyForm, markup, step: int = 1) -> dict:
     viewer = cart_viewer_for(request)
-    plans = _plans(offer, viewer)
+    plans = _plans(offer, viewer, markup)
     allowed = price_override_allowed(user=request.user, organization=viewer.organization)
     quantity = form.quantity if "quantity" not in form.errors else offer.min_quantity
     options = (

@@ -117,6 +117,22 @@ def test_the_pdf_prints_the_invoice_the_cyrillic_buyer_and_the_hryvnia():
         assert expected in text, expected
 
 
+def test_goods_that_ship_print_where_to_and_how_and_licences_print_no_ship_to():
+    shipped = _document(
+        ship_to=Party("Склад «Полісся»", ("вул. Складська, 1", "10001 Житомир", "Ukraine")),
+        shipping_method="Courier (Nova Poshta)",
+    )
+    text = _text(invoice_pdf_render(shipped))
+    for expected in (
+        "Ship to",
+        "Склад «Полісся»",
+        "вул. Складська, 1",
+        "Shipping method: Courier (Nova Poshta)",
+    ):
+        assert expected in text, expected
+    assert "Ship to" not in _text(invoice_pdf_render(_document()))
+
+
 def test_the_same_snapshot_gives_the_same_bytes():
     assert invoice_pdf_render(_document()) == invoice_pdf_render(_document())
 
@@ -277,3 +293,19 @@ def test_the_sweep_issues_what_a_lost_task_left_behind(parties, django_capture_o
         assert order_invoice_issue_missing() == 0
     assert OrderInvoice.objects.get().order == order
     assert [m.attachments[0][0] for m in mail.outbox] == ["INV-2026-000001.pdf"]
+
+
+def test_the_invoice_of_goods_that_ship_names_the_shipping_address_and_method(
+    parties, django_capture_on_commit_callbacks
+):
+    order = _invoice_order(
+        parties,
+        django_capture_on_commit_callbacks,
+        shipping_address=BillingAddress(
+            name="Warehouse 3", address_line1="1 Skladska St", postal_code="10001", city="Zhytomyr"
+        ),
+        shipping_method_name="Courier (Nova Poshta)",
+    )
+    text = _text(bytes(OrderInvoice.objects.get(order=order).pdf))
+    assert "Ship to" in text and "Warehouse 3" in text and "1 Skladska St" in text
+    assert "Shipping method: Courier (Nova Poshta)" in text

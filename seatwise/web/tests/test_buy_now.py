@@ -168,6 +168,7 @@ def test_update_total_works_without_javascript(shop):
     page = response.content.decode()
     assert response.status_code == 200
     assert "data-buy-total>$68.31<" in page  # 22.77 × 3
+    assert "Monthly · $22.77<" in page  # the billing period shows the marked-up unit price
     assert "<details" in page and "data-price-options open" in page
     assert not CartLine.objects.exists()
 
