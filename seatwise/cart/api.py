@@ -69,6 +69,7 @@ from seatwise.tenancy.api_auth import api_organization, session_or_api_key
 from seatwise.tenancy.exceptions import OrganizationNotFound
 from seatwise.tenancy.models import Organization
 from seatwise.tenancy.selectors import require_role, storefront_provider
+from seatwise.tenancy.services import address_add
 
 router = Router(tags=["cart"], auth=session_or_api_key())
 checkout_router = Router(tags=["checkout"], auth=session_or_api_key())
@@ -477,6 +478,19 @@ def checkout_get(request, query: Query[CheckoutQuery]):
     }
 
 
+def _remember_addresses(request, payload: CheckoutIn, organization: Organization) -> None:
+    """Addresses typed into a placed checkout join the organization's address book, as on
+    the pages (an identical entry is not added twice). The order is placed already: a book
+    that is full, or an address the book refuses, only means it is not remembered."""
+    for typed in (payload.billing, payload.shipping_address):
+        if typed is None:
+            continue
+        try:
+            address_add(actor=request.user, organization=organization, **typed.model_dump())
+        except ApplicationError:
+            continue
+
+
 @checkout_router.post(
     "/",
     response={200: CheckoutOut, 201: CheckoutOut, **WRITE_ERRORS},
@@ -516,6 +530,8 @@ def checkout_place(
         )
     except checkout.CheckoutError as exc:
         raise _named_as_in_body(exc) from None
+    if result.created:
+        _remember_addresses(request, payload, caller.organization)
     order = order_get(
         user=request.user, organization=caller.organization, number=result.order.number
     )

@@ -326,7 +326,7 @@ def test_a_book_checks_out_with_saved_addresses_and_the_methods_price_as_shippin
     assert Address.objects.count() == 2  # the book is read, not written
 
 
-def test_addresses_typed_in_are_kept_on_the_order(api, methods, book):
+def test_addresses_typed_in_are_kept_on_the_order_and_saved_to_the_book(shop, api, methods, book):
     billing = {key: value for key, value in SCHOOL.items() if value}
     shipping = {key: value for key, value in WAREHOUSE.items() if value}
 
@@ -342,7 +342,13 @@ def test_addresses_typed_in_are_kept_on_the_order(api, methods, book):
         "0.00",
         "55.44",
     )
-    assert not Address.objects.exists()  # typed in: not saved to the book
+    # Typed in: both join the organization's address book, as on the pages.
+    assert sorted(Address.objects.values_list("organization", "name", "address_line1")) == sorted(
+        [
+            (shop.customer.pk, SCHOOL["name"], SCHOOL["address_line1"]),
+            (shop.customer.pk, WAREHOUSE["name"], WAREHOUSE["address_line1"]),
+        ]
+    )
 
 
 def test_the_company_profile_by_id_ships_to_the_billing_address(shop, api, methods, book):
