@@ -28,6 +28,7 @@ class AuditEventType(models.TextChoices):
     TERMS_ACCEPTED = "terms_accepted", _("Terms accepted")
     ACTING_AS = "acting_as", _("Staff of a parent organization started acting here")
     SETTINGS_CHANGED = "settings_changed", _("Settings changed")
+    ADDRESS_BOOK_CHANGED = "address_book_changed", _("Address book changed")
     # API keys.
     API_KEY_CREATED = "api_key_created", _("API key created")
     API_KEY_REVOKED = "api_key_revoked", _("API key revoked")

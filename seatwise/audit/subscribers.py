@@ -68,6 +68,7 @@ ORGANIZATION_EVENTS: dict[str, E] = {
     "tenancy.agreement_accepted": E.TERMS_ACCEPTED,  # the Microsoft Customer Agreement
     "tenancy.authentication_settings_changed": E.SETTINGS_CHANGED,
     "tenancy.payment_settings_changed": E.SETTINGS_CHANGED,
+    "tenancy.address_book_changed": E.ADDRESS_BOOK_CHANGED,
 }
 
 ACCOUNT_EVENTS: dict[str, E] = {

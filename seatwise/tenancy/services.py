@@ -1159,8 +1159,26 @@ def address_add(
             details={"limit": MAX_ADDRESSES},
         )
     now = clock.now()
-    return Address.objects.create(
+    address = Address.objects.create(
         organization=organization, created_by=actor, created_at=now, updated_at=now, **values
+    )
+    _address_announce(actor=actor, address=address, action="added")
+    return address
+
+
+EVENT_ADDRESS_BOOK_CHANGED = "tenancy.address_book_changed"
+
+
+def _address_announce(*, actor, address: Address, action: str, fields=()) -> None:
+    """Tell the event log (after commit) that an entry of the address book changed."""
+    publish_after_commit(
+        EVENT_ADDRESS_BOOK_CHANGED,
+        organization_id=address.organization_id,
+        actor_id=getattr(actor, "pk", None),
+        action=action,
+        address_id=address.pk,
+        address_name=address.name,
+        fields=list(fields),
     )
 
 
@@ -1188,6 +1206,7 @@ def address_update(*, actor, organization: Organization, pk: object, **values: s
         setattr(address, name, clean[name])
     address.updated_at = clock.now()
     address.save(update_fields=[*changed, "updated_at"])
+    _address_announce(actor=actor, address=address, action="changed", fields=changed)
     return address
 
 
@@ -1198,3 +1217,4 @@ def address_remove(*, actor, organization: Organization, pk: object) -> None:
     _address_writer(actor=actor, organization=organization)
     address = access_address(user=actor, organization=organization, pk=pk)
     Address.objects.filter(pk=address.pk).delete()
+    _address_announce(actor=actor, address=address, action="removed")
