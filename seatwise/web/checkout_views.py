@@ -361,12 +361,18 @@ def checkout_billing(request, organization, cart, viewer, totals):
         values=values,
         errors=errors,
     )
+    return _address_step(request, "billing", steps, form=form, errors=errors, totals=totals)
+
+
+def _address_step(request, step: str, steps, *, form, errors, totals):
+    """An address step's page, or only its address fields when HTMX asks for the choice
+    just made in the select."""
     if request.htmx and request.method == "GET":
         return render(request, "web/partials/checkout_address.html", {"form": form})
     return _render(
         request,
-        "web/checkout_billing.html",
-        "billing",
+        f"web/checkout_{step}.html",
+        step,
         steps,
         {"form": form, "errors": errors, "totals": totals},
     )
@@ -428,15 +434,7 @@ def checkout_shipping(request, organization, cart, viewer, totals):
         errors=errors,
         with_tax_number=False,
     )
-    if request.htmx and request.method == "GET":
-        return render(request, "web/partials/checkout_address.html", {"form": form})
-    return _render(
-        request,
-        "web/checkout_shipping.html",
-        "shipping",
-        steps,
-        {"form": form, "errors": errors, "totals": totals},
-    )
+    return _address_step(request, "shipping", steps, form=form, errors=errors, totals=totals)
 
 
 @checkout_view
