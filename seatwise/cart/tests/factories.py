@@ -74,3 +74,38 @@ def build_cart_shop() -> CartShop:
         teams_addon=teams_addon,
         book_offer=book_offer,
     )
+
+
+def build_shipping_shop(settings) -> CartShop:
+    """The cart shop with the book sold by a store vendor (it ships), 20 % VAT of the
+    reseller (the customer's seller) and the provider's LiqPay account."""
+    from seatwise.catalog.enums import VendorKind
+    from seatwise.catalog.models import Product
+    from seatwise.catalog.tests.factories import make_vendor
+    from seatwise.payments.tests.factories import make_account
+
+    data = build_cart_shop()
+    press = make_vendor("Tech Press", VendorKind.STORE)
+    Product.objects.filter(pk=data.book_offer.product_id).update(vendor=press)
+    data.book_offer.refresh_from_db()
+    make_account(data.provider)
+    settings.SEATWISE_VAT_RATES = {"UA": Decimal(20)}
+    data.reseller.country = "UA"
+    data.reseller.save(update_fields=["country"])
+    return data
+
+
+def make_shipping_methods(provider: Organization) -> dict:
+    """The provider's courier (3.00 USD, 120.00 UAH) and a free pickup (USD only)."""
+    from seatwise.pricing.services import shipping_method_upsert
+
+    courier = shipping_method_upsert(
+        provider=provider,
+        name="Courier (Nova Poshta)",
+        prices={"USD": Decimal("3.00"), "UAH": Decimal("120.00")},
+        position=1,
+    )
+    pickup = shipping_method_upsert(
+        provider=provider, name="Pickup in Kyiv (free)", prices={"USD": 0}, position=2
+    )
+    return {"courier": courier, "pickup": pickup}

@@ -13,14 +13,13 @@ import pytest
 from django.test import Client
 
 from seatwise.cart.models import CartLine
-from seatwise.cart.tests.factories import build_cart_shop
-from seatwise.catalog.enums import VendorKind
-from seatwise.catalog.models import Product
-from seatwise.catalog.tests.factories import make_vendor
+from seatwise.cart.tests.factories import (
+    build_shipping_shop,
+    make_shipping_methods,
+)
 from seatwise.orders.models import Order
 from seatwise.payments.liqpay import liqpay_decode
 from seatwise.payments.models import Payment
-from seatwise.payments.tests.factories import make_account
 from seatwise.pricing.models import ShippingMethod
 from seatwise.pricing.services import shipping_method_upsert
 from seatwise.tenancy.enums import Role
@@ -60,32 +59,14 @@ WAREHOUSE = {
 
 @pytest.fixture
 def shop(settings):
-    """The cart shop with the book sold by a store vendor (46.20 USD for the reseller's
-    customer), 20 % VAT of the reseller (the customer's seller) and the provider's LiqPay
-    account."""
-    data = build_cart_shop()
-    press = make_vendor("Tech Press", VendorKind.STORE)
-    Product.objects.filter(pk=data.book_offer.product_id).update(vendor=press)
-    data.book_offer.refresh_from_db()
-    make_account(data.provider)
-    settings.SEATWISE_VAT_RATES = {"UA": Decimal(20)}
-    data.reseller.country = "UA"
-    data.reseller.save(update_fields=["country"])
-    return data
+    """The cart shop with a book that ships (46.20 USD for the reseller's customer), 20 % VAT
+    of the reseller (the customer's seller) and the provider's LiqPay account."""
+    return build_shipping_shop(settings)
 
 
 @pytest.fixture
 def methods(shop):
-    courier = shipping_method_upsert(
-        provider=shop.provider,
-        name="Courier (Nova Poshta)",
-        prices={"USD": Decimal("3.00"), "UAH": Decimal("120.00")},
-        position=1,
-    )
-    pickup = shipping_method_upsert(
-        provider=shop.provider, name="Pickup in Kyiv (free)", prices={"USD": 0}, position=2
-    )
-    return {"courier": courier, "pickup": pickup}
+    return make_shipping_methods(shop.provider)
 
 
 @pytest.fixture

@@ -21,16 +21,15 @@ from seatwise.cart.checkout import (
 )
 from seatwise.cart.selectors import cart_totals, cart_viewer_get
 from seatwise.cart.services import cart_get_or_create, cart_line_add
-from seatwise.cart.tests.factories import build_cart_shop
-from seatwise.catalog.enums import VendorKind
-from seatwise.catalog.models import Product
-from seatwise.catalog.tests.factories import make_vendor
+from seatwise.cart.tests.factories import (
+    build_shipping_shop,
+    make_shipping_methods,
+)
 from seatwise.core.money import Money
 from seatwise.orders.enums import PaymentMethod
 from seatwise.orders.models import Order
 from seatwise.orders.services import BillingAddress
 from seatwise.payments.models import Payment
-from seatwise.payments.tests.factories import make_account
 from seatwise.pricing.models import ShippingMethod
 from seatwise.pricing.selectors import ShippingQuote, price_context_get
 from seatwise.pricing.services import shipping_method_upsert
@@ -63,29 +62,14 @@ WAREHOUSE = BillingAddress(
 
 @pytest.fixture
 def shop(settings):
-    data = build_cart_shop()
-    press = make_vendor("Tech Press", VendorKind.STORE)
-    Product.objects.filter(pk=data.book_offer.product_id).update(vendor=press)
-    data.book_offer.refresh_from_db()
-    make_account(data.provider)
-    settings.SEATWISE_VAT_RATES = {"UA": Decimal(20)}
-    data.reseller.country = "UA"  # the seller of the customer: its VAT applies
-    data.reseller.save(update_fields=["country"])
-    return data
+    """The cart shop with a book that ships (46.20 USD for the reseller's customer), 20 % VAT
+    of the reseller (the customer's seller) and the provider's LiqPay account."""
+    return build_shipping_shop(settings)
 
 
 @pytest.fixture
 def methods(shop):
-    courier = shipping_method_upsert(
-        provider=shop.provider,
-        name="Courier (Nova Poshta)",
-        prices={"USD": Decimal("3.00"), "UAH": Decimal("120.00")},
-        position=1,
-    )
-    pickup = shipping_method_upsert(
-        provider=shop.provider, name="Pickup in Kyiv (free)", prices={"USD": 0}, position=2
-    )
-    return {"courier": courier, "pickup": pickup}
+    return make_shipping_methods(shop.provider)
 
 
 @pytest.fixture
