@@ -369,12 +369,13 @@ def _address_step(request, step: str, steps, *, form, errors, totals):
     just made in the select."""
     if request.htmx and request.method == "GET":
         return render(request, "web/partials/checkout_address.html", {"form": form})
+    titles = {"billing": _("Billing address"), "shipping": _("Shipping address")}
     return _render(
         request,
-        f"web/checkout_{step}.html",
+        "web/checkout_address_step.html",
         step,
         steps,
-        {"form": form, "errors": errors, "totals": totals},
+        {"form": form, "errors": errors, "totals": totals, "step_title": titles[step]},
     )
 
 
