@@ -26,7 +26,7 @@ import ipaddress
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -420,7 +420,6 @@ def _mca_record(*, organization: Organization, user, ip: str | None) -> Agreemen
     )
 
 
-@transaction.atomic
 def checkout_place(
     *,
     user,
@@ -435,7 +434,47 @@ def checkout_place(
     ``CheckoutError`` with ``details["fields"]``, ``CheckoutCartChanged`` (an empty cart, a
     line without a price, a coupon that no longer applies), a coupon error from the
     redemption, or the orders / payments errors; on any error nothing is written and the
-    cart is kept."""
+    cart is kept.
+
+    Placing twice with one ``idempotency_key`` gives one order: a repeat of the cart's last
+    checkout (a double click) waits for the cart's lock and finds the order on the cart; a
+    key that some other checkout already used fails on the orders' unique key, and that
+    order is the answer."""
+    arguments = {
+        "user": user,
+        "cart": cart,
+        "viewer": viewer,
+        "provider": provider,
+        "details": details,
+        "idempotency_key": idempotency_key,
+        "ip": ip,
+    }
+    try:
+        return _checkout_place(**arguments)
+    except IntegrityError:
+        key = (idempotency_key or "").strip()
+        organization = viewer.organization
+        done = (
+            Order.objects.filter(organization=organization, idempotency_key=key).first()
+            if key and organization is not None
+            else None
+        )
+        if done is None:
+            raise
+        return CheckoutResult(order=done, payment=_order_payment(order=done), created=False)
+
+
+@transaction.atomic
+def _checkout_place(
+    *,
+    user,
+    cart: Cart | None,
+    viewer: CartViewer,
+    provider: Organization | None,
+    details: CheckoutDetails,
+    idempotency_key: str,
+    ip: str | None,
+) -> CheckoutResult:
     organization = viewer.organization
     if organization is None:
         raise CheckoutCartChanged(_("This cart cannot be checked out."))
@@ -450,8 +489,8 @@ def checkout_place(
     # Serialize the confirmations of one cart: the second of a double click waits here and
     # then finds the first one's order.
     cart = Cart.objects.select_for_update().get(pk=cart.pk)
-    done = Order.objects.filter(organization=organization, idempotency_key=key).first()
-    if done is not None:
+    if cart.placed_key == key and cart.placed_order_id is not None:
+        done = Order.objects.get(pk=cart.placed_order_id)
         return CheckoutResult(order=done, payment=_order_payment(order=done), created=False)
 
     totals = cart_totals(
@@ -532,6 +571,8 @@ def checkout_place(
         shipping_method_name=totals.shipping_method.name if totals.shipping_method else "",
         # Something to pay: the order awaits its payment, created just below.
         await_payment=amount > 0,
+        # The role was checked above; a used key fails the order's insert (see above).
+        checked=True,
     )
     if totals.coupon_code and totals.discount:
         coupon_redeem(
@@ -569,7 +610,8 @@ def checkout_place(
         order = order_mark_paid(order=order, actor=user, message=_("Nothing to pay."))
     cart.lines.all().delete()
     cart.coupon_code = ""
-    cart.save(update_fields=["coupon_code", "updated_at"])
+    cart.placed_key, cart.placed_order = key, order
+    cart.save(update_fields=["coupon_code", "placed_key", "placed_order", "updated_at"])
     return CheckoutResult(order=order, payment=payment, created=True)
 
 

@@ -33,6 +33,17 @@ class Cart(models.Model):
         _("session"), max_length=40, blank=True, help_text=_("The visitor's session, if any.")
     )
     coupon_code = models.CharField(_("coupon code"), max_length=40, blank=True)
+    # The last checkout of this cart: a repeat of it (a double-clicked *Confirm*) finds its
+    # order here, read with the cart's lock, instead of looking the key up.
+    placed_key = models.CharField(_("last checkout key"), max_length=100, blank=True)
+    placed_order = models.ForeignKey(
+        "orders.Order",
+        verbose_name=_("last order placed"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -188,11 +188,7 @@ def cart_priced_lines(
     """The cart's lines priced for ``viewer``. The discount lines carry their categories when
     ``categories`` (by default: when the cart holds a coupon, the only one that needs them)."""
     lines = (
-        list(
-            cart.lines.select_related(
-                "offer__product__category", "offer__product__vendor"
-            ).order_by("added_at", "pk")
-        )
+        list(cart.lines.select_related("offer__product__vendor").order_by("added_at", "pk"))
         if cart is not None
         else []
     )

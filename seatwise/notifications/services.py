@@ -136,6 +136,7 @@ def notification_send(
     voice: bool = False,
     idempotency_key: str = "",
     attachments: Sequence[Attachment] = (),
+    key_is_new: bool = False,
 ) -> list[Delivery]:
     """Render ``event`` in ``language`` and queue it to ``to_email`` and/or ``to_phone``
     (an SMS, or a voice call with ``voice=True``) once the transaction commits.
@@ -143,8 +144,10 @@ def notification_send(
     the same bytes).
 
     Returns the deliveries, e-mail first. With an ``idempotency_key`` a repeated call
-    returns the deliveries of the first one and sends nothing again. Refuses an unknown
-    event, missing context keys, a bad address or no recipient, writing nothing.
+    returns the deliveries of the first one and sends nothing again. ``key_is_new``: the
+    caller knows no delivery can hold the key yet (it names a row created in the same
+    transaction), so the look-up and the savepoint that guard a repeat are skipped. Refuses
+    an unknown event, missing context keys, a bad address or no recipient, writing nothing.
     """
     from seatwise.notifications.tasks import delivery_send_task  # the task calls services
 
@@ -160,7 +163,7 @@ def notification_send(
         targets.append((Channel.VOICE if voice else Channel.SMS, _phone_number(to_phone)))
     files = _attachments_clean(attachments)
     idempotency_key = idempotency_key.strip()[:100]
-    if idempotency_key:
+    if idempotency_key and not key_is_new:
         existing = list(
             Delivery.objects.filter(
                 idempotency_key=idempotency_key, channel__in=[channel for channel, _to in targets]
@@ -182,10 +185,13 @@ def notification_send(
                 idempotency_key=idempotency_key,
             )
             try:
-                with transaction.atomic():
+                if key_is_new:
                     delivery.save(force_insert=True)
+                else:
+                    with transaction.atomic():
+                        delivery.save(force_insert=True)
             except IntegrityError:
-                if not idempotency_key:
+                if not idempotency_key or key_is_new:
                     raise
                 delivery = Delivery.objects.get(idempotency_key=idempotency_key, channel=channel)
             else:

@@ -151,8 +151,10 @@ def _counter_bump(*, day: dt.date) -> int | None:
 # --- creating -------------------------------------------------------------------------------
 
 
-def _check_parties(*, organization: Organization, placed_by, seller: Organization) -> None:
-    if placed_by is not None:
+def _check_parties(
+    *, organization: Organization, placed_by, seller: Organization, role_checked: bool = False
+) -> None:
+    if placed_by is not None and not role_checked:
         require_role(user=placed_by, organization=organization, roles=BUYING_ROLES)
     sellers = {organization.parent_id}
     if organization.parent_id is not None:
@@ -270,15 +272,19 @@ def _create(
     shipping_address: BillingAddress | None = None,
     shipping_method_name: str = "",
     then: str = "",
+    checked: bool = False,
 ) -> Order:
     """Check everything, then write the order, its lines, its events and its e-mail in one
     block (a savepoint of its own: a twin with the same key that wins the race is the
     answer). ``then`` moves the new order on at once (placed → awaiting payment), with both
-    events, as ``order_transition`` would."""
+    events, as ``order_transition`` would. ``checked``: the caller already checked
+    ``placed_by``'s role and answers a repeated ``idempotency_key`` itself; neither is looked
+    up here and no savepoint is taken, so a used key fails the insert and the caller's
+    transaction with it (``IntegrityError``)."""
     idempotency_key = (idempotency_key or "").strip()
     if len(idempotency_key) > 100:
         raise OrderInputError(_("The idempotency key is too long."), code="order_key_invalid")
-    if idempotency_key:
+    if idempotency_key and not checked:
         existing = Order.objects.filter(
             organization=organization, idempotency_key=idempotency_key
         ).first()
@@ -295,7 +301,9 @@ def _create(
             _("The agreement was accepted for another organization."),
             code="order_agreement_invalid",
         )
-    _check_parties(organization=organization, placed_by=placed_by, seller=seller)
+    _check_parties(
+        organization=organization, placed_by=placed_by, seller=seller, role_checked=checked
+    )
     rows = _line_rows(lines=lines, currency=currency)
     charges = charges or Charges()
     totals = order_totals(
@@ -317,64 +325,76 @@ def _create(
     if then:
         ORDER_TRANSITIONS.check(OrderStatus(status), OrderStatus(then))
         steps.append((status, then))
+
+    def write() -> Order:
+        order = Order.objects.create(
+            organization=organization,
+            placed_by=placed_by,
+            seller=seller,
+            number=order_number_next(day=now.date()),
+            status=then or status,
+            currency=currency,
+            payment_method=payment_method,
+            billing_name=billing.name[:250],
+            billing_address_line1=billing.address_line1[:200],
+            billing_address_line2=billing.address_line2[:200],
+            billing_postal_code=billing.postal_code[:20],
+            billing_city=billing.city[:100],
+            billing_country=billing.country[:2],
+            billing_tax_number=billing.tax_number[:50],
+            billing_contact_name=billing.contact_name[:150],
+            billing_email=billing.email[:254],
+            billing_phone=billing.phone[:32],
+            shipping_name=shipping.name[:250],
+            shipping_contact_name=shipping.contact_name[:150],
+            shipping_email=shipping.email[:254],
+            shipping_phone=shipping.phone[:32],
+            shipping_address_line1=shipping.address_line1[:200],
+            shipping_address_line2=shipping.address_line2[:200],
+            shipping_postal_code=shipping.postal_code[:20],
+            shipping_city=shipping.city[:100],
+            shipping_country=shipping.country[:2],
+            shipping_method_name=(shipping_method_name or "").strip()[:120],
+            agreement_acceptance=agreement_acceptance,
+            idempotency_key=idempotency_key,
+            created_at=now,
+            placed_at=now if status == OrderStatus.PLACED else None,
+            **totals.amounts(),
+        )
+        OrderLine.objects.bulk_create(
+            [OrderLine(order=order, organization=organization, **row) for _l, row in rows]
+        )
+        OrderEvent.objects.bulk_create(
+            OrderEvent(
+                order=order,
+                organization_id=organization.pk,
+                from_status=before,
+                to_status=after,
+                actor=placed_by,
+                at=now,
+            )
+            for before, after in steps
+        )
+        for before, after in steps:
+            _announce(
+                order=order,
+                from_status=before,
+                to_status=after,
+                actor=placed_by,
+                new_order=True,
+            )
+        return order
+
+    if checked:
+        return write()
     try:
         with transaction.atomic():
-            order = Order.objects.create(
-                organization=organization,
-                placed_by=placed_by,
-                seller=seller,
-                number=order_number_next(day=now.date()),
-                status=then or status,
-                currency=currency,
-                payment_method=payment_method,
-                billing_name=billing.name[:250],
-                billing_address_line1=billing.address_line1[:200],
-                billing_address_line2=billing.address_line2[:200],
-                billing_postal_code=billing.postal_code[:20],
-                billing_city=billing.city[:100],
-                billing_country=billing.country[:2],
-                billing_tax_number=billing.tax_number[:50],
-                billing_contact_name=billing.contact_name[:150],
-                billing_email=billing.email[:254],
-                billing_phone=billing.phone[:32],
-                shipping_name=shipping.name[:250],
-                shipping_contact_name=shipping.contact_name[:150],
-                shipping_email=shipping.email[:254],
-                shipping_phone=shipping.phone[:32],
-                shipping_address_line1=shipping.address_line1[:200],
-                shipping_address_line2=shipping.address_line2[:200],
-                shipping_postal_code=shipping.postal_code[:20],
-                shipping_city=shipping.city[:100],
-                shipping_country=shipping.country[:2],
-                shipping_method_name=(shipping_method_name or "").strip()[:120],
-                agreement_acceptance=agreement_acceptance,
-                idempotency_key=idempotency_key,
-                created_at=now,
-                placed_at=now if status == OrderStatus.PLACED else None,
-                **totals.amounts(),
-            )
-            OrderLine.objects.bulk_create(
-                [OrderLine(order=order, organization=organization, **row) for _l, row in rows]
-            )
-            OrderEvent.objects.bulk_create(
-                OrderEvent(
-                    order=order,
-                    organization_id=organization.pk,
-                    from_status=before,
-                    to_status=after,
-                    actor=placed_by,
-                    at=now,
-                )
-                for before, after in steps
-            )
-            for before, after in steps:
-                _announce(order=order, from_status=before, to_status=after, actor=placed_by)
+            return write()
     except IntegrityError:
         if not idempotency_key:
             raise
         # The same key raced us and won: its order is the answer.
         return Order.objects.get(organization=organization, idempotency_key=idempotency_key)
-    return order
 
 
 def order_create_draft(
@@ -421,12 +441,14 @@ def order_place(
     shipping_address: BillingAddress | None = None,
     shipping_method_name: str = "",
     await_payment: bool = False,
+    checked: bool = False,
 ) -> Order:
     """Place an order. A repeated call with the same ``idempotency_key`` (a double-clicked
     *Confirm*, a repeated API POST) returns the first order and creates nothing. Goods that
     ship go to ``shipping_address`` by ``shipping_method_name``; its price is
     ``charges.shipping``. ``await_payment``: the order goes on to *awaiting payment* at once
-    (checkout creates its payment in the same transaction)."""
+    (checkout creates its payment in the same transaction). ``checked``: see ``_create``
+    (the checkout checks the role and answers a used key)."""
     if not (idempotency_key or "").strip():
         raise OrderInputError(_("An idempotency key is required."), code="order_key_invalid")
     if payment_method not in PaymentMethod.values:
@@ -446,6 +468,7 @@ def order_place(
         shipping_address=shipping_address,
         shipping_method_name=shipping_method_name,
         then=OrderStatus.AWAITING_PAYMENT if await_payment else "",
+        checked=checked,
     )
 
 
@@ -464,9 +487,12 @@ def _event(*, order: Order, from_status: str, to_status: str, actor, message: st
     )
 
 
-def _announce(*, order: Order, from_status: str, actor, to_status: str = "") -> None:
+def _announce(
+    *, order: Order, from_status: str, actor, to_status: str = "", new_order: bool = False
+) -> None:
     """Publish the status change after commit, and queue its e-mail (``to_status``: the
-    order's status when not given)."""
+    order's status when not given; ``new_order``: the order was created in this transaction,
+    so no e-mail of it can exist yet)."""
     to_status = to_status or order.status
     publish_after_commit(
         STATUS_CHANGED,
@@ -493,6 +519,7 @@ def _announce(*, order: Order, from_status: str, actor, to_status: str = "") -> 
         language=translation.get_language() or "en",
         organization_id=order.organization_id,
         idempotency_key=f"order-{order.pk}-{to_status}",
+        key_is_new=new_order,
     )
 
 

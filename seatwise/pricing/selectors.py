@@ -368,14 +368,16 @@ def priced_offer_get(*, context: PriceContext, currency: str, pk: int) -> Priced
 
 
 def _shipping_price(
-    rows: list[ShippingMethodPrice], currency: str, rates: dict[tuple[str, str], Decimal]
+    rows: list[tuple[str, Decimal]], currency: str, rates: dict[tuple[str, str], Decimal]
 ) -> Money | None:
-    for row in rows:
-        if row.currency == currency:
-            return Money(row.amount, currency)
-    for row in rows:
+    """The price in ``currency`` from a method's ``(currency, amount)`` rows: its own price
+    in that currency, else the first that converts."""
+    for row_currency, amount in rows:
+        if row_currency == currency:
+            return Money(amount, currency)
+    for row_currency, amount in rows:
         try:
-            return convert(Money(row.amount, row.currency), to=currency, rates=rates)
+            return convert(Money(amount, row_currency), to=currency, rates=rates)
         except (MissingExchangeRate, ValueError):  # no rate, or a currency no longer known
             continue
     return None
@@ -401,16 +403,15 @@ def shipping_quote_list(
         ShippingMethodPrice.objects.filter(
             organization_id=provider_id, method__organization_id=provider_id, method__is_active=True
         )
-        .select_related("method")
         .order_by("method__position", "method__name", "method_id", "currency")
+        .values_list("method_id", "method__name", "currency", "amount")
     )
-    by_method: dict[int, list[ShippingMethodPrice]] = {}
-    for row in rows:
-        by_method.setdefault(row.method_id, []).append(row)
+    by_method: dict[int, tuple[str, list[tuple[str, Decimal]]]] = {}
+    for method_id, name, row_currency, amount in rows:
+        by_method.setdefault(method_id, (name, []))[1].append((row_currency, amount))
     quotes = []
-    for method_rows in by_method.values():
+    for method_id, (name, method_rows) in by_method.items():
         price = _shipping_price(method_rows, currency, rates)
         if price is not None:
-            method = method_rows[0].method
-            quotes.append(ShippingQuote(method_id=method.pk, name=method.name, price=price))
+            quotes.append(ShippingQuote(method_id=method_id, name=name, price=price))
     return tuple(quotes)

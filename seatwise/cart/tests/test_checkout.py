@@ -146,6 +146,23 @@ def test_the_same_key_places_one_order(shop, buyer):
     assert Payment.objects.count() == 1
 
 
+def test_a_key_another_checkout_used_answers_with_that_order(shop, buyer):
+    """The cart remembers only its last checkout: a key used before, then the cart filled
+    and placed again with a new key, still finds its own order (from the orders' unique
+    key), writes nothing and keeps the cart."""
+    cart = _cart(shop, buyer, (shop.e3, 1))
+    first = _place(shop, buyer, cart, key="first")
+    _cart(shop, buyer, (shop.e3, 2))
+    second = _place(shop, buyer, Cart.objects.get(pk=cart.pk), key="second")
+    _cart(shop, buyer, (shop.e3, 3))
+    again = _place(shop, buyer, Cart.objects.get(pk=cart.pk), key="first")
+    assert not again.created
+    assert again.order == first.order and again.payment == first.payment
+    assert Order.objects.count() == 2 and second.order != first.order
+    assert Payment.objects.count() == 2
+    assert cart.lines.get().quantity == 3
+
+
 def test_a_microsoft_line_requires_the_mca_and_records_it(shop, buyer):
     cart = _cart(shop, buyer, (shop.e3, 1))
     required = checkout_requirements(
