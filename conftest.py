@@ -3,6 +3,10 @@
 import pytest
 from django.core.cache import cache
 
+# The Partner Center sandbox process, started once for the session by the first test that
+# asks for it (tests/sandboxes/partner_center.py).
+from tests.sandboxes.partner_center import partner_center_sandbox  # noqa: F401 (fixture)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_var_dir(settings, tmp_path):

@@ -102,6 +102,20 @@ LIQPAY_API_URL: str = env.str("LIQPAY_API_URL", default="")
 LIQPAY_SANDBOX: bool = env.bool("LIQPAY_SANDBOX", default=DEBUG)
 LIQPAY_SIMULATOR_PORT: int = env.int("LIQPAY_SIMULATOR_PORT", default=8901)
 
+# Partner Center (docs/adr/0016-partner-center-client.md). `make run` points Seatwise at the
+# sandbox (sandboxes/partner_center/server.py) on PARTNER_CENTER_SANDBOX_PORT unless
+# PARTNER_CENTER_URL names a real one. A provider's own credentials go in the admin.
+PARTNER_CENTER_URL: str = env.str("PARTNER_CENTER_URL", default="")
+PARTNER_CENTER_AUTHORITY: str = env.str("PARTNER_CENTER_AUTHORITY", default="")
+PARTNER_CENTER_TENANT: str = env.str("PARTNER_CENTER_TENANT", default="")
+PARTNER_CENTER_CLIENT_ID: str = env.str("PARTNER_CENTER_CLIENT_ID", default="")
+PARTNER_CENTER_CLIENT_SECRET: str = env.str("PARTNER_CENTER_CLIENT_SECRET", default="")
+PARTNER_CENTER_REFRESH_TOKEN: str = env.str("PARTNER_CENTER_REFRESH_TOKEN", default="")
+PARTNER_CENTER_SANDBOX_PORT: int = env.int("PARTNER_CENTER_SANDBOX_PORT", default=8902)
+SEATWISE_ENCRYPTION_KEY: str = env.str("SEATWISE_ENCRYPTION_KEY", default="")
+# Where users reach this Seatwise (links in e-mails sent by the worker).
+PUBLIC_URL: str = env.str("SEATWISE_PUBLIC_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 # Invoices of orders paid by bank transfer: days to pay, and the bank details printed on them
 # when the seller has not entered its own (Settings → Payment methods). "\n" starts a line.
 INVOICE_DUE_DAYS: int = env.int("INVOICE_DUE_DAYS", default=14)

@@ -1,5 +1,5 @@
-"""Start the web server, a Celery worker, Celery beat and the LiqPay simulator; Ctrl-C stops
-all four.
+"""Start the web server, a Celery worker, Celery beat, the LiqPay simulator and the Partner
+Center sandbox; Ctrl-C stops all five.
 
 Used by ``make run``. If one of them exits, the others are stopped too, so a broken worker
 never goes unnoticed behind a running web server.
@@ -26,6 +26,10 @@ def main() -> int:
     # The LiqPay simulator has its own port, independent of PORT; config/settings/dev.py
     # points the checkout and API URLs at it (LIQPAY_SIMULATOR_PORT changes both).
     parser.add_argument("--liqpay-port", default=os.environ.get("LIQPAY_SIMULATOR_PORT", "8901"))
+    # The Partner Center sandbox likewise (PARTNER_CENTER_SANDBOX_PORT; config/settings/dev.py).
+    parser.add_argument(
+        "--partner-center-port", default=os.environ.get("PARTNER_CENTER_SANDBOX_PORT", "8902")
+    )
     parser.add_argument(
         "--noreload",
         action="store_true",
@@ -34,7 +38,8 @@ def main() -> int:
     args = parser.parse_args()
 
     var = Path(os.environ.get("SEATWISE_VAR_DIR", ROOT / "var"))
-    for folder in ("broker/out", "broker/processed", "broker/control", "mailbox", "liqpay"):
+    folders = ("broker/out", "broker/processed", "broker/control", "mailbox", "liqpay")
+    for folder in (*folders, "partner_center"):
         (var / folder).mkdir(parents=True, exist_ok=True)
 
     celery = [str(BIN / "celery"), "-A", "config"]
@@ -62,6 +67,16 @@ def main() -> int:
             "sandbox_i000",
             "--private-key",
             "sandbox_secret",
+        ],
+        "partner_center": [
+            sys.executable,
+            "sandboxes/partner_center/server.py",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(args.partner_center_port),
+            "--state-dir",
+            str(var / "partner_center"),
         ],
     }
     procs: dict[str, subprocess.Popen] = {}
@@ -92,7 +107,9 @@ def main() -> int:
         procs[name] = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
     print(
         f"Seatwise is running on http://{args.host}:{args.port}/  (admin: /admin/, API docs:"
-        f" /api/v1/docs; LiqPay simulator: http://127.0.0.1:{args.liqpay_port}/). Press Ctrl-C"
+        f" /api/v1/docs; LiqPay simulator: http://127.0.0.1:{args.liqpay_port}/; Partner"
+        f" Center sandbox: http://127.0.0.1:{args.partner_center_port}/_sandbox/health)."
+        " Press Ctrl-C"
         " to stop.",
         flush=True,
     )

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "seatwise.catalog",
     "seatwise.pricing",
     "seatwise.payments",
+    "seatwise.subscriptions",
     "seatwise.orders",
     "seatwise.cart",
     "seatwise.web",
@@ -279,6 +280,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "payments-poll-pending": {"task": "payments.pending_poll", "schedule": 300},
     "idempotency-prune": {"task": "core.idempotency_prune", "schedule": 3600},
     "orders-invoice-issue-missing": {"task": "orders.invoice_issue_missing", "schedule": 600},
+    "orders-provisioning-sweep": {"task": "orders.provisioning_sweep", "schedule": 60},
+    "subscriptions-tenants-sweep": {"task": "subscriptions.tenants_sweep", "schedule": 60},
+    "subscriptions-sync": {"task": "subscriptions.sync", "schedule": 3600},
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "broker"
@@ -299,6 +303,23 @@ SEATWISE_DEFAULT_CURRENCY = "USD"
 SEATWISE_VAT_RATES: dict = {}
 # Vendor connectors (seatwise.connectors.registry): the embedded one answers from the database.
 SEATWISE_MICROSOFT_CONNECTOR = "seatwise.connectors.offline.OfflineMicrosoftConnector"
+if env.PARTNER_CENTER_URL:
+    SEATWISE_MICROSOFT_CONNECTOR = "seatwise.connectors.microsoft.connector.PartnerCenterConnector"
+SEATWISE_PARTNER_CENTER_URL = env.PARTNER_CENTER_URL
+SEATWISE_PARTNER_CENTER_AUTHORITY = env.PARTNER_CENTER_AUTHORITY
+SEATWISE_PARTNER_CENTER_TENANT = env.PARTNER_CENTER_TENANT
+SEATWISE_PARTNER_CENTER_CLIENT_ID = env.PARTNER_CENTER_CLIENT_ID
+SEATWISE_PARTNER_CENTER_CLIENT_SECRET = env.PARTNER_CENTER_CLIENT_SECRET
+SEATWISE_PARTNER_CENTER_REFRESH_TOKEN = env.PARTNER_CENTER_REFRESH_TOKEN
+SEATWISE_ENCRYPTION_KEY = env.SEATWISE_ENCRYPTION_KEY
+SEATWISE_PUBLIC_URL = env.PUBLIC_URL
+# Provisioning (seatwise/orders/provisioning.py): attempts of one request before it fails
+# for good, and the back-off between them (seconds, doubling, capped).
+SEATWISE_PROVISIONING_MAX_ATTEMPTS = 12
+SEATWISE_PROVISIONING_BACKOFF = 15
+SEATWISE_PROVISIONING_BACKOFF_MAX = 1800
+# A request claimed by a worker that has not finished after this long is taken back.
+SEATWISE_PROVISIONING_STALE_SECONDS = 300
 # The Microsoft Customer Agreement a customer accepts when it registers a new tenant.
 SEATWISE_MCA_VERSION = "2024-06"
 SEATWISE_MCA_URL = "https://aka.ms/customeragreement"

@@ -36,3 +36,12 @@ class AuditEventType(models.TextChoices):
     # Orders.
     ORDER_SAVED_FOR_LATER = "order_saved_for_later", _("Order saved for later")
     ORDER_DRAFT_RESUMED = "order_draft_resumed", _("Saved order resumed")
+    # Tenants and subscriptions.
+    TENANT_REQUESTED = "tenant_requested", _("New tenant requested")
+    TENANT_LINK_REQUESTED = "tenant_link_requested", _("Existing tenant link requested")
+    PROVISIONING_RETRIED = "provisioning_retried", _("Provisioning retried by an operator")
+    PROVISIONING_CANCELLED = "provisioning_cancelled", _("Provisioning cancelled by an operator")
+    SUBSCRIPTION_DRIFT_ACCEPTED = (
+        "subscription_drift_accepted",
+        _("Subscription changed to the vendor's values"),
+    )

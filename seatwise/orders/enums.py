@@ -30,6 +30,17 @@ class PaymentMethod(models.TextChoices):
 
 class ProvisioningStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    IN_PROGRESS = "in_progress", _("In progress")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED_RETRYING = "failed_retrying", _("Failed, will retry")
+    FAILED_PERMANENT = "failed_permanent", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RefundState(models.TextChoices):
+    NONE = "", _("None")
+    REQUESTED = "requested", _("Refund requested from the payment provider")
+    DUE = "due", _("Refund due (to be paid back by the seller)")
 
 
 # What a payment's status (payments.payment_status_changed) means for its order.

@@ -7,6 +7,7 @@ gives them as ``Money``. Statuses change only through ``services`` (see ``states
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from seatwise.catalog.enums import BillingPlan, Term
 from seatwise.core.money import Money
-from seatwise.orders.enums import LineStatus, OrderStatus, PaymentMethod, ProvisioningStatus
+from seatwise.orders.enums import (
+    LineStatus,
+    OrderStatus,
+    PaymentMethod,
+    ProvisioningStatus,
+    RefundState,
+)
 
 AMOUNT = {"max_digits": 14, "decimal_places": 4, "default": Decimal(0)}
 TOTAL_FIELDS = ("subtotal", "discount", "extra_charge", "shipping", "tax", "total")
@@ -262,12 +269,35 @@ class ProvisioningRequest(models.Model):
         default=ProvisioningStatus.QUEUED,
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True)
+    # The vendor operation's own key (Partner Center's MS-RequestId): stored with the request
+    # before the first call and sent with every attempt, so a repeat never buys twice.
+    vendor_request_id = models.UUIDField(_("vendor request id"), default=uuid.uuid4, editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    subscription = models.ForeignKey(
+        "subscriptions.Subscription",
+        verbose_name=_("subscription"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    refund_state = models.CharField(
+        _("refund"), max_length=12, choices=RefundState.choices, default="", blank=True
+    )
+    refund_amount = models.DecimalField(
+        _("refund amount"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created"))
 
     class Meta:
         verbose_name = _("provisioning request")
         verbose_name_plural = _("provisioning requests")
         ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
         return f"{self.line} ({self.status})"

@@ -20,7 +20,7 @@ from seatwise.catalog.enums import VendorKind
 from seatwise.catalog.models import Offer
 from seatwise.core import clock
 from seatwise.core.errors import InvalidTransitionError
-from seatwise.core.events import publish_after_commit
+from seatwise.core.events import enqueue_after_commit, publish_after_commit
 from seatwise.core.money import MINOR_UNITS, Money
 from seatwise.notifications.services import notification_send
 from seatwise.orders.calculations import line_total, order_number_format, order_totals
@@ -583,7 +583,7 @@ def _lines_after_payment(*, order: Order) -> tuple[int, bool]:
             continue
         offer = line.offer
         if offer.product.vendor.kind in PROVISIONED_KINDS:
-            ProvisioningRequest.objects.get_or_create(
+            request, created = ProvisioningRequest.objects.get_or_create(
                 idempotency_key=f"order-line-{line.pk}",
                 defaults={
                     "organization_id": order.organization_id,
@@ -592,6 +592,10 @@ def _lines_after_payment(*, order: Order) -> tuple[int, bool]:
                     "created_at": now,
                 },
             )
+            if created:
+                from seatwise.orders.tasks import provision_task  # tasks call services
+
+                enqueue_after_commit(provision_task, request.pk)
             target = LineStatus.PROVISIONING
             waiting += 1
         elif offer.is_shippable:

@@ -14,3 +14,19 @@ def invoice_issue_task(order_id: int, language: str = "") -> str:
 @shared_task(name="orders.invoice_issue_missing")
 def invoice_issue_missing_task() -> int:
     return order_invoice_issue_missing()
+
+
+@shared_task(name="orders.provision", acks_late=True, reject_on_worker_lost=True)
+def provision_task(request_id: int) -> str:
+    """One attempt at a provisioning request (see ``orders.provisioning``): safe to run
+    twice, and redelivered when the worker running it dies."""
+    from seatwise.orders.provisioning import provisioning_run
+
+    return provisioning_run(request_id=request_id)
+
+
+@shared_task(name="orders.provisioning_sweep")
+def provisioning_sweep_task() -> int:
+    from seatwise.orders.provisioning import provisioning_sweep
+
+    return provisioning_sweep()

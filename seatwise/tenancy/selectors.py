@@ -553,3 +553,14 @@ def access_address(*, user, organization: Organization, pk: object) -> Address:
         return address_list(organization=organization).get(pk=int(str(pk)))
     except (Address.DoesNotExist, ValueError, TypeError):
         raise AddressNotFound("Address not found.") from None
+
+
+def organization_primary_contact(*, organization: Organization):
+    """The organization's primary contact (its first owner), or None."""
+    membership = (
+        Membership.objects.filter(organization=organization, role=Role.OWNER)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user if membership is not None else None

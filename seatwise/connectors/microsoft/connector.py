@@ -100,6 +100,7 @@ def config_from_settings(**values: Any) -> PartnerCenterConfig:
         "max_attempts": int(_setting("SEATWISE_PARTNER_CENTER_MAX_ATTEMPTS", 3)),
         "max_throttle_retries": int(_setting("SEATWISE_PARTNER_CENTER_MAX_THROTTLE_RETRIES", 3)),
         "max_inline_wait": float(_setting("SEATWISE_PARTNER_CENTER_MAX_INLINE_WAIT", 60.0)),
+        "backoff_base": float(_setting("SEATWISE_PARTNER_CENTER_BACKOFF_BASE", 1.0)),
         "poll_interval": float(_setting("SEATWISE_PARTNER_CENTER_POLL_INTERVAL", 5.0)),
         "poll_timeout": float(_setting("SEATWISE_PARTNER_CENTER_POLL_TIMEOUT", 900.0)),
     }
