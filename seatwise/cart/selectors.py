@@ -30,6 +30,8 @@ from seatwise.pricing.selectors import (
     shipping_quote_list,
 )
 from seatwise.pricing.services import coupon_check
+from seatwise.subscriptions.enums import AccountStatus
+from seatwise.subscriptions.models import VendorAccount
 from seatwise.tenancy.enums import MANAGING_ROLES, OrganizationKind
 from seatwise.tenancy.models import Organization, OrganizationRegistration
 from seatwise.tenancy.selectors import (
@@ -402,13 +404,23 @@ def offer_is_microsoft(*, offer: Offer) -> bool:
 
 def tenant_domain_options(*, organization: Organization | None) -> tuple[str, ...]:
     """The Microsoft tenant domains the organization is known to have: the one it asked for
-    at registration and the ones its earlier orders named, each once, in that order."""
+    at registration, its tenants on record (created or linked; not failed ones) and the
+    ones its earlier orders named, each once, in that order."""
     if organization is None:
         return ()
     found: list[str] = []
     registration = OrganizationRegistration.objects.filter(organization=organization).first()
     if registration is not None and registration.tenant_domain_name:
         found.append(registration.tenant_domain_name)
+    accounts = (
+        VendorAccount.objects.filter(organization=organization)
+        .exclude(status=AccountStatus.FAILED)
+        .order_by("domain")
+        .values_list("domain", flat=True)
+    )
+    for domain in accounts:
+        if domain not in found:
+            found.append(domain)
     used = (
         OrderLine.objects.filter(organization=organization)
         .exclude(target_tenant="")

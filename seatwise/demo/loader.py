@@ -54,6 +54,7 @@ from seatwise.pricing.services import (
     reseller_terms_set,
     shipping_method_upsert,
 )
+from seatwise.subscriptions.services import account_for_domain
 from seatwise.tenancy.enums import OrganizationKind
 from seatwise.tenancy.models import (
     Membership,
@@ -151,13 +152,17 @@ def _load_organizations() -> dict[str, Organization]:
 
 
 def _load_tenants(organizations: dict[str, Organization]) -> None:
-    """Each demo customer has its Microsoft tenant already: its slug without dashes (the
-    embedded connector knows these names as taken, connectors migration 0002)."""
+    """Each demo customer has its Microsoft tenant: its slug without dashes (the embedded
+    connector knows these names as taken, connectors migration 0002). The tenant is on
+    record as *to be created*: with ``make run`` the worker's sweep creates it in the Partner
+    Center sandbox within a minute (and mails its sign-in to the demo mailbox)."""
     for spec in ORGANIZATIONS:
         if spec.kind == OrganizationKind.CUSTOMER:
-            organization_tenant_record(
-                organization=organizations[spec.slug], tenant_domain=spec.slug.replace("-", "")
+            organization = organizations[spec.slug]
+            registration = organization_tenant_record(
+                organization=organization, tenant_domain=spec.slug.replace("-", "")
             )
+            account_for_domain(organization=organization, domain=registration.tenant_domain)
 
 
 def _load_payment_settings(organizations: dict[str, Organization]) -> None:

@@ -31,7 +31,7 @@ from seatwise.connectors.registry import MICROSOFT, connector_for
 from seatwise.connectors.selectors import tenant_domain_check
 from seatwise.connectors.vendor import NewCustomer, VendorSubscription
 from seatwise.core import clock
-from seatwise.core.errors import ConflictError, ValidationError
+from seatwise.core.errors import ApplicationError, ConflictError, ValidationError
 from seatwise.core.events import enqueue_after_commit
 from seatwise.notifications.services import notification_send
 from seatwise.subscriptions.enums import AccountOrigin, AccountStatus, SubscriptionStatus
@@ -225,10 +225,21 @@ def tenant_create_at_vendor(*, account_id: int) -> VendorAccount:
             % {"domain": account.domain}
         )
     customer, contact = _new_customer(account)
+    connector = _customers(account.organization)
     try:
-        created = _customers(account.organization).customer_create(
-            request_id=str(account.request_id), customer=customer
-        )
+        created = connector.customer_create(request_id=str(account.request_id), customer=customer)
+    except TenantDomainTaken:
+        # Taken: by this partner already (an attempt whose answer was lost long ago, or a
+        # demo database rebuilt beside a sandbox that kept its tenants), then it is ours;
+        # by anyone else, the name is gone.
+        found = connector.customer_find(domain=account.domain)
+        if found is None or found.relationship in ("", "none"):
+            VendorAccount.objects.filter(pk=account.pk).exclude(status=AccountStatus.ACTIVE).update(
+                status=AccountStatus.FAILED,
+                last_error=_("%(domain)s was taken by someone else.") % {"domain": account.domain},
+            )
+            raise
+        created = found
     except VendorError as error:
         VendorAccount.objects.filter(pk=account.pk).exclude(status=AccountStatus.ACTIVE).update(
             status=AccountStatus.FAILED, last_error=error.message[:2000]
@@ -359,7 +370,7 @@ def tenants_create_requested() -> int:
         try:
             tenant_create_at_vendor(account_id=pk)
             created += 1
-        except (ConnectorUnavailable, VendorError) as error:
+        except ApplicationError as error:  # unavailable (retried), or refused (kept on it)
             logger.info("Tenant %s not created now: %s", pk, error.code)
     return created
 
