@@ -11,7 +11,7 @@ from ninja import Field, Schema
 from seatwise.core.money import Money
 from seatwise.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from seatwise.orders.enums import OrderStatus
-from seatwise.orders.models import Order, OrderEvent, OrderLine
+from seatwise.orders.models import Order, OrderEvent, OrderLine, ProvisioningRequest
 from seatwise.payments.models import Payment
 from seatwise.payments.schemas import PaymentOut, payment_out
 
@@ -79,6 +79,49 @@ class OrderPageOut(Schema):
     pages: int
 
 
+class ProvisioningOut(Schema):
+    """Where the vendor work of a paid line stands (Microsoft lines: the tenant and the
+    subscription)."""
+
+    status: str = Field(
+        ...,
+        description=(
+            "`queued`, `in_progress`, `succeeded`, `failed_retrying` (the vendor could not "
+            "answer; tried again at `next_attempt_at`), `failed_permanent` (the vendor "
+            "refused; see `last_error`) or `cancelled`."
+        ),
+    )
+    attempts: int = Field(..., description="Vendor calls made so far.")
+    next_attempt_at: dt.datetime | None = Field(
+        ..., description="When the next attempt is due (a request that will be retried)."
+    )
+    last_error: str = Field(..., description="The vendor's message of the last failure.")
+    subscription_id: int | None = Field(
+        ..., description="The subscription created (`/api/v1/subscriptions/{id}/`)."
+    )
+    refund_state: str = Field(
+        ...,
+        description=(
+            "Empty, `requested` (asked of the payment provider) or `due` (to be paid back "
+            "by the seller) for a line that failed after payment."
+        ),
+    )
+    refund_amount: str | None = Field(..., description="The line's share of the payment.")
+
+
+class ProvisioningRequestOut(ProvisioningOut):
+    line_id: int
+    offer_name: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class ProvisioningListOut(Schema):
+    items: list[ProvisioningRequestOut] = Field(
+        ..., description="One request per line that needs vendor work, in the lines' order."
+    )
+
+
 class OrderLineOut(Schema):
     id: int
     offer_id: int
@@ -92,6 +135,9 @@ class OrderLineOut(Schema):
     line_total: str
     status: str
     target_tenant: str
+    provisioning: ProvisioningOut | None = Field(
+        ..., description="The line's vendor work; null for a line that needs none (yet)."
+    )
 
 
 class OrderEventOut(Schema):
@@ -177,7 +223,50 @@ def _line_out(line: OrderLine, currency: str) -> dict:
         "line_total": amount_out(line.line_total, currency),
         "status": line.status,
         "target_tenant": line.target_tenant,
+        "provisioning": provisioning_out(_request_of(line), currency),
     }
+
+
+def _request_of(line: OrderLine) -> ProvisioningRequest | None:
+    # ``order_get`` joins each line's request: no query here (None when there is none).
+    return getattr(line, "provisioning_request", None)
+
+
+def provisioning_out(request: ProvisioningRequest | None, currency: str) -> dict | None:
+    if request is None:
+        return None
+    return {
+        "status": request.status,
+        "attempts": request.attempts,
+        "next_attempt_at": request.next_attempt_at,
+        "last_error": request.last_error,
+        "subscription_id": request.subscription_id,
+        "refund_state": request.refund_state,
+        "refund_amount": (
+            amount_out(request.refund_amount, currency)
+            if request.refund_amount is not None
+            else None
+        ),
+    }
+
+
+def provisioning_list_out(order: Order) -> dict:
+    """The provisioning requests of ``order``'s lines (as joined by ``order_get``)."""
+    items = []
+    for line in order.lines.all():
+        request = _request_of(line)
+        if request is None:
+            continue
+        items.append(
+            {
+                **provisioning_out(request, order.currency),
+                "line_id": line.pk,
+                "offer_name": line.offer_name,
+                "created_at": request.created_at,
+                "finished_at": request.finished_at,
+            }
+        )
+    return {"items": items}
 
 
 def _event_out(event: OrderEvent) -> dict:
