@@ -32,6 +32,9 @@ class CompanyDetails:
     city: str
     country: str
     phone: str
+    tax_number: str = (
+        ""  # the company's registration number (required by Microsoft in some countries)
+    )
 
 
 def _tenant_errors(
@@ -96,6 +99,8 @@ def customer_register(
         city=company.city,
         country=company.country,
         phone=company.phone,
+        tax_number=company.tax_number,
+        new_tenant=tenant_choice == TenantChoice.NEW,
     )
     errors = {**profile_errors, **errors}
     if errors:
@@ -116,6 +121,7 @@ def customer_register(
         city=company.city,
         country=company.country,
         phone=company.phone,
+        tax_number=company.tax_number,
         tenant_choice=tenant_choice,
         tenant_domain=prefix,
         agreement_version=agreement_version

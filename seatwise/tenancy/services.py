@@ -61,6 +61,7 @@ from seatwise.tenancy.models import (
     OrganizationTerms,
     TermsAcceptance,
 )
+from seatwise.tenancy.policies import REGISTRATION_NUMBER_COUNTRIES
 from seatwise.tenancy.selectors import (
     access_address,
     access_api_key,
@@ -833,9 +834,13 @@ def registration_profile_clean(
     city: str,
     country: str,
     phone: str,
+    tax_number: str = "",
+    new_tenant: bool = False,
 ) -> tuple[dict[str, str], dict[str, str]]:
     """The company details of a registration, cleaned, and one message per wrong field
-    (empty when all is well). Pure: reads no table."""
+    (empty when all is well). A new Microsoft tenant in a country where Microsoft requires
+    it (``policies.REGISTRATION_NUMBER_COUNTRIES``) needs the registration number. Pure:
+    reads no table."""
     values = {
         "name": " ".join(str(name or "").split()),
         "address_line1": str(address_line1 or "").strip(),
@@ -844,8 +849,19 @@ def registration_profile_clean(
         "city": str(city or "").strip(),
         "country": str(country or "").strip().upper(),
         "phone": str(phone or "").strip(),
+        "tax_number": " ".join(str(tax_number or "").split()),
     }
     errors: dict[str, str] = {}
+    if len(values["tax_number"]) > 50:
+        errors["tax_number"] = _("Use at most %(max)d characters.") % {"max": 50}
+    elif (
+        new_tenant
+        and not values["tax_number"]
+        and values["country"] in REGISTRATION_NUMBER_COUNTRIES
+    ):
+        errors["tax_number"] = _(
+            "Microsoft needs the company's registration number to create a tenant in this country."
+        )
     for field in ("name", "address_line1", "postal_code", "city", "country", "phone"):
         if not values[field]:
             errors[field] = _("This field is required.")
@@ -895,6 +911,7 @@ def organization_register(
     tenant_domain: str = "",
     agreement_version: str = "",
     ip: str | None = None,
+    tax_number: str = "",
 ) -> OrganizationRegistration:
     """Register a customer organization under ``parent`` (an active reseller or provider)
     with ``user`` as its owner, and record the Microsoft tenant choice and, when given, the
@@ -937,6 +954,8 @@ def organization_register(
         city=city,
         country=country,
         phone=phone,
+        tax_number=tax_number,
+        new_tenant=choice == TenantChoice.NEW,
     )
     if errors:
         raise ValidationError(_("Please correct the marked fields."), details={"fields": errors})

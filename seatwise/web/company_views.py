@@ -35,7 +35,15 @@ from seatwise.web.shop import ORGANIZATION_SESSION_KEY
 
 STOREFRONT_RESELLER_SESSION_KEY = "storefront_reseller_id"
 
-COMPANY_FIELDS = ("name", "address_line1", "address_line2", "postal_code", "city", "phone")
+COMPANY_FIELDS = (
+    "name",
+    "tax_number",
+    "address_line1",
+    "address_line2",
+    "postal_code",
+    "city",
+    "phone",
+)
 
 
 def _unavailable_message() -> str:
@@ -51,6 +59,7 @@ def _page(request, *, choice: str, values: dict | None = None, errors=None, erro
     errors = errors or {}
     labels = {
         "name": _("Company name"),
+        "tax_number": _("Registration number"),
         "address_line1": _("Street address"),
         "address_line2": _("Street address 2"),
         "postal_code": _("Zip / postal code"),
@@ -75,6 +84,16 @@ def _page(request, *, choice: str, values: dict | None = None, errors=None, erro
             "choices": TenantChoice,
             "company_fields": [
                 field("name", required=True, maxlength=200, autocomplete="organization"),
+                field(
+                    "tax_number",
+                    required=False,
+                    maxlength=50,
+                    autocomplete="off",
+                    help=_(
+                        "The company's registration number (in Ukraine, the EDRPOU code). "
+                        "Microsoft requires it to create a tenant in some countries."
+                    ),
+                ),
             ],
             "address_fields": [
                 field("address_line1", required=True, maxlength=200, autocomplete="address-line1"),
@@ -129,6 +148,7 @@ def company_register(request):
                 city=values["city"],
                 country=values["country"],
                 phone=values["phone"],
+                tax_number=values["tax_number"],
             ),
             tenant_choice=choice,
             domain=values["domain"],

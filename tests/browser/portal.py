@@ -2,9 +2,10 @@
 
 ``portal`` (a module fixture) does what ``make run`` does after installing: ``manage.py
 migrate``, ``manage.py demo_data``, then ``tools/devserver.py`` (the web server, a Celery
-worker, Celery beat and the LiqPay simulator, each its own process) with the development
+worker, Celery beat, the LiqPay simulator and the Partner Center sandbox, each its own
+process) with the development
 settings and the embedded defaults: SQLite and the file-system broker in a temporary
-``SEATWISE_VAR_DIR``, free ports for the web server and the simulator. Whatever database,
+``SEATWISE_VAR_DIR``, free ports for the web server and the sandboxes. Whatever database,
 broker or cache the test run itself uses (CI's PostgreSQL and Redis) is not passed on.
 
 Codes and e-mails are read where a developer reads them: the portal's ``/dev/mailbox/``.
@@ -40,6 +41,7 @@ DROPPED = {
     "SEATWISE_CI_REQUIRE_SERVICES",
     "LIQPAY_CHECKOUT_URL",
     "LIQPAY_API_URL",
+    "PARTNER_CENTER_URL",
 }
 
 
@@ -49,6 +51,7 @@ class Portal:
     liqpay_url: str
     var_dir: Path
     log: Path
+    partner_center_url: str = ""
 
 
 def _free_port() -> int:
@@ -75,10 +78,13 @@ def portal(tmp_path_factory):
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install -y chromium)")
     var = tmp_path_factory.mktemp("portal-var")
-    web_port, liqpay_port = _free_port(), _free_port()
+    web_port, liqpay_port, partner_center_port = _free_port(), _free_port(), _free_port()
     env = {key: value for key, value in os.environ.items() if key not in DROPPED}
     env.update(
-        SEATWISE_VAR_DIR=str(var), LIQPAY_SIMULATOR_PORT=str(liqpay_port), PYTHONUNBUFFERED="1"
+        SEATWISE_VAR_DIR=str(var),
+        LIQPAY_SIMULATOR_PORT=str(liqpay_port),
+        PARTNER_CENTER_SANDBOX_PORT=str(partner_center_port),
+        PYTHONUNBUFFERED="1",
     )
     python = sys.executable
     for command in (["migrate", "--noinput"], ["demo_data"]):
@@ -102,13 +108,21 @@ def portal(tmp_path_factory):
         )
     url = f"http://127.0.0.1:{web_port}"
     liqpay_url = f"http://127.0.0.1:{liqpay_port}"
+    partner_center_url = f"http://127.0.0.1:{partner_center_port}"
     try:
         _wait_for(url + "/", process, log)
         _wait_for(liqpay_url + "/", process, log)
-        yield Portal(url=url, liqpay_url=liqpay_url, var_dir=var, log=log)
+        _wait_for(partner_center_url + "/_sandbox/health", process, log)
+        yield Portal(
+            url=url,
+            liqpay_url=liqpay_url,
+            var_dir=var,
+            log=log,
+            partner_center_url=partner_center_url,
+        )
     finally:
         if process.poll() is None:
-            process.send_signal(signal.SIGTERM)  # devserver stops its four children
+            process.send_signal(signal.SIGTERM)  # devserver stops its five children
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:

@@ -43,6 +43,7 @@ def test_a_new_user_registers_its_company_with_a_free_domain(live_server, browse
     page.goto(f"{live_server.url}/register/company/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Register")
     page.get_by_label("Company name").fill("Acme Ukraine LLC")
+    page.get_by_label("Registration number").fill("12345678")
     page.get_by_label("Street address", exact=True).fill("1 Khreshchatyk St")
     page.get_by_label("Zip / postal code").fill("01001")
     page.get_by_label("City").fill("Kyiv")

@@ -95,6 +95,7 @@ def test_register_company_sign_in_recover_and_invite(live_server, browser):
     # 2. The company, with a free domain for the new Microsoft tenant.
     expect(page).to_have_url(re.compile(r"/register/company/$"))
     page.get_by_label("Company name").fill("Acme Ukraine LLC")
+    page.get_by_label("Registration number").fill("12345678")
     page.get_by_label("Street address", exact=True).fill("1 Khreshchatyk St")
     page.get_by_label("Zip / postal code").fill("01001")
     page.get_by_label("City").fill("Kyiv")

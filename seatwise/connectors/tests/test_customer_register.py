@@ -30,6 +30,7 @@ COMPANY = CompanyDetails(
     city="Kyiv",
     country="UA",
     phone="+380671234567",
+    tax_number="12345678",
 )
 
 

@@ -52,6 +52,7 @@ COMPANY = {
     "city": "Київ",
     "country": "UA",
     "phone": "+380 67 123 4567",
+    "tax_number": "12345678",
 }
 
 
@@ -326,7 +327,24 @@ def test_the_profile_is_cleaned_without_the_database():
         "city": "Redmond",
         "country": "US",
         "phone": "+14255550100",
+        "tax_number": "",
     }
+
+
+def test_a_new_tenant_in_ukraine_needs_the_registration_number():
+    details = {
+        "name": "Acme",
+        "address_line1": "1 Khreshchatyk St",
+        "postal_code": "01001",
+        "city": "Kyiv",
+        "country": "UA",
+        "phone": "+380671234567",
+    }
+    _values, errors = registration_profile_clean(**details, new_tenant=True)
+    assert "tax_number" in errors
+    assert registration_profile_clean(**details)[1] == {}  # an existing tenant: not asked
+    values, errors = registration_profile_clean(**details, tax_number=" 123 456 ", new_tenant=True)
+    assert errors == {} and values["tax_number"] == "123 456"
 
 
 def test_registration_goes_to_the_storefront_reseller_if_active_else_to_the_provider(tree):

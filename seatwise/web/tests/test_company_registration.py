@@ -46,6 +46,7 @@ FORM = {
     "city": "Kyiv",
     "country": "UA",
     "phone": "+380 67 123 4567",
+    "tax_number": "12345678",
     "domain": "acmeua",
     "domain_confirm": "acmeua",
     "agreement": "on",
