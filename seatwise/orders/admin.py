@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import Http404, HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -6,6 +6,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from seatwise.core.admin import ReadOnlyAdmin
+from seatwise.core.errors import ApplicationError
 from seatwise.orders.models import (
     InvoiceNumberCounter,
     Order,
@@ -15,6 +16,7 @@ from seatwise.orders.models import (
     OrderNumberCounter,
     ProvisioningRequest,
 )
+from seatwise.orders.provisioning import provisioning_cancel, provisioning_retry
 
 
 class OrderLineInline(admin.TabularInline):
@@ -31,12 +33,24 @@ class OrderLineInline(admin.TabularInline):
         "line_total",
         "status",
         "target_tenant",
+        "provisioning",
     )
     readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("offer", "provisioning_request")
+
+    @admin.display(description=_("provisioning"))
+    def provisioning(self, obj: OrderLine) -> str:
+        request = getattr(obj, "provisioning_request", None)
+        if request is None:
+            return "—"
+        url = reverse("admin:orders_provisioningrequest_change", args=[request.pk])
+        return format_html('<a href="{}">{}</a>', url, request.get_status_display())
 
 
 class OrderEventInline(admin.TabularInline):
@@ -85,11 +99,108 @@ class OrderEventAdmin(admin.ModelAdmin):
 
 @admin.register(ProvisioningRequest)
 class ProvisioningRequestAdmin(admin.ModelAdmin):
-    list_display = ("line", "organization", "status", "created_at")
-    list_filter = ("status",)
-    list_select_related = ("line", "organization")
+    """Provisioning requests, read-only: the worker moves them. An operator runs a waiting or
+    failed one again (*Retry now*) or gives up on it (*Cancel*: the line fails and its share
+    is refunded or flagged), through ``orders.provisioning``."""
+
+    list_display = (
+        "order_number",
+        "line",
+        "organization",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_error_short",
+        "refund",
+        "created_at",
+    )
+    list_filter = ("status", "refund_state")
+    list_select_related = ("line__order", "organization")
     search_fields = ("idempotency_key", "line__order__number", "line__sku")
-    readonly_fields = ("organization", "line", "idempotency_key", "created_at")
+    date_hierarchy = "created_at"
+    actions = ("retry_now", "cancel")
+    readonly_fields = (
+        "organization",
+        "order_number",
+        "line",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_at",
+        "finished_at",
+        "last_error",
+        "subscription",
+        "refund_state",
+        "refund_amount",
+        "idempotency_key",
+        "vendor_request_id",
+        "created_at",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A request's page only shows it (no form to save); the permission to change
+        # requests is what the list's actions ask for.
+        if obj is not None:
+            return False
+        return super().has_change_permission(request)
+
+    @admin.display(description=_("order"), ordering="line__order__number")
+    def order_number(self, obj: ProvisioningRequest) -> str:
+        return obj.line.order.number
+
+    @admin.display(description=_("last error"))
+    def last_error_short(self, obj: ProvisioningRequest) -> str:
+        text = obj.last_error
+        return text if len(text) <= 80 else f"{text[:79]}…"
+
+    @admin.display(description=_("refund"))
+    def refund(self, obj: ProvisioningRequest) -> str:
+        if not obj.refund_state:
+            return "—"
+        amount = f" {obj.refund_amount:.2f} {obj.line.order.currency}" if obj.refund_amount else ""
+        return f"{obj.get_refund_state_display()}{amount}"
+
+    def _run(self, request, queryset, operation, done: str) -> None:
+        succeeded = 0
+        for provisioning_request in queryset.select_related("line__order"):
+            try:
+                operation(request=provisioning_request, actor=request.user)
+            except ApplicationError as exc:
+                self.message_user(
+                    request,
+                    f"{provisioning_request.line.order.number} · {provisioning_request.line}: "
+                    f"{exc.message}",
+                    level=messages.ERROR,
+                )
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
+
+    @admin.action(description=_("Retry now"), permissions=("change",))
+    def retry_now(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            provisioning_retry,
+            _("%(count)d provisioning request(s) queued to run again."),
+        )
+
+    @admin.action(description=_("Cancel"), permissions=("change",))
+    def cancel(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            provisioning_cancel,
+            _("%(count)d provisioning request(s) cancelled; their lines failed."),
+        )
 
 
 @admin.register(OrderLine)

@@ -5,6 +5,7 @@ order's lines, totals, status, event log and payment history. Thin views over
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from seatwise.cart.services import order_draft_resume
 from seatwise.core.errors import ApplicationError
 from seatwise.core.money import Money
 from seatwise.core.pagination import Page, paginate, parse_page
-from seatwise.orders.enums import OrderStatus
+from seatwise.orders.enums import OrderStatus, ProvisioningStatus, RefundState
 from seatwise.orders.invoices import order_invoice_exists, order_invoice_get
 from seatwise.orders.models import Order, OrderLine
 from seatwise.orders.selectors import order_amounts, order_get, order_list
@@ -69,10 +70,68 @@ class PaymentRow:
 
 
 @dataclass(frozen=True)
+class Provisioning:
+    """Where the vendor work of a line stands, as the customer reads it."""
+
+    status: str
+    label: str
+    badge: str
+    retry_at: datetime | None = None  # a vendor that could not answer: the next attempt
+    message: str = ""  # failed: the vendor's message
+    refund: str = ""  # failed: the refund of the line's share, requested or due
+    subscription_id: int | None = None  # provisioned: the subscription it made
+
+
+@dataclass(frozen=True)
 class LineRow:
     line: OrderLine
     unit_price: str
     line_total: str
+    provisioning: Provisioning | None = None
+
+
+PROVISIONING_BADGES = {
+    ProvisioningStatus.QUEUED: "text-bg-light",
+    ProvisioningStatus.IN_PROGRESS: "text-bg-primary",
+    ProvisioningStatus.SUCCEEDED: "text-bg-success",
+    ProvisioningStatus.FAILED_RETRYING: "text-bg-warning",
+    ProvisioningStatus.FAILED_PERMANENT: "text-bg-danger",
+    ProvisioningStatus.CANCELLED: "text-bg-danger",
+}
+
+
+def _provisioning(line: OrderLine, currency: str) -> Provisioning | None:
+    request = getattr(line, "provisioning_request", None)  # joined by ``order_get``
+    if request is None:
+        return None
+    status = ProvisioningStatus(request.status)
+    labels = {
+        ProvisioningStatus.QUEUED: _("Queued"),
+        ProvisioningStatus.IN_PROGRESS: _("In progress"),
+        ProvisioningStatus.SUCCEEDED: _("Provisioned"),
+        ProvisioningStatus.FAILED_RETRYING: _("Will retry"),
+        ProvisioningStatus.FAILED_PERMANENT: _("Failed"),
+        ProvisioningStatus.CANCELLED: _("Failed"),
+    }
+    failed = status in (ProvisioningStatus.FAILED_PERMANENT, ProvisioningStatus.CANCELLED)
+    refund = ""
+    if failed and request.refund_amount:
+        amount = format_money(Money(request.refund_amount, currency))
+        if request.refund_state == RefundState.REQUESTED:
+            refund = _("A refund of %(amount)s was requested.") % {"amount": amount}
+        elif request.refund_state == RefundState.DUE:
+            refund = _("A refund of %(amount)s is due.") % {"amount": amount}
+    return Provisioning(
+        status=status,
+        label=labels[status],
+        badge=PROVISIONING_BADGES[status],
+        retry_at=request.next_attempt_at if status == ProvisioningStatus.FAILED_RETRYING else None,
+        message=request.last_error if failed else "",
+        refund=refund,
+        subscription_id=(
+            request.subscription_id if status == ProvisioningStatus.SUCCEEDED else None
+        ),
+    )
 
 
 def _organization(request):
@@ -130,6 +189,7 @@ def order_detail(request, number: str):
             line=line,
             unit_price=format_money(Money(line.unit_price, order.currency)),
             line_total=format_money(Money(line.line_total, order.currency)),
+            provisioning=_provisioning(line, order.currency),
         )
         for line in order.lines.all()
     ]

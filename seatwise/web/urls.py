@@ -66,4 +66,5 @@ urlpatterns = [
     path("", include("seatwise.web.checkout_urls")),
     path("", include("seatwise.web.order_urls")),
     path("", include("seatwise.web.buy_urls")),
+    path("", include("seatwise.web.subscription_urls")),
 ]
