@@ -19,6 +19,8 @@ from seatwise.core.schemas import ErrorOut
 from seatwise.orders.api import router as orders_router
 from seatwise.payments.api import router as payments_router
 from seatwise.pricing.api import router as priced_catalog_router
+from seatwise.subscriptions.api import router as subscriptions_router
+from seatwise.subscriptions.api import tenants_router
 from seatwise.web.registration_api import router as registration_router
 
 logger = logging.getLogger("seatwise.api")
@@ -51,7 +53,8 @@ api = SeatwiseAPI(
     title="Seatwise API",
     version="1.0.0",
     description=(
-        "Catalogue, pricing, cart, checkout, orders and payments for cloud licences. "
+        "Catalogue, pricing, cart, checkout, orders, payments, Microsoft tenants and "
+        "subscriptions for cloud licences. "
         'Every error has one shape: `{"error": {"code": "...", "message": "...", "details": {}}}`.'
     ),
     urls_namespace="api-v1",
@@ -66,6 +69,8 @@ api.add_router("/cart/", cart_router)
 api.add_router("/checkout/", checkout_router)
 api.add_router("/orders/", orders_router)
 api.add_router("/payments/", payments_router)
+api.add_router("/tenants/", tenants_router)
+api.add_router("/subscriptions/", subscriptions_router)
 
 
 @api.exception_handler(ApplicationError)

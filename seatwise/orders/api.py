@@ -1,5 +1,6 @@
 """Orders API: the caller's order history, one order with its lines, events and payments,
-and cancelling an order that is not paid yet.
+where the vendor work of its lines stands (provisioning), and cancelling an order that is
+not paid yet.
 
 Mounted by ``config.api`` under ``/api/v1/orders/``. Authentication: an API key
 (``X-API-Key``) or the browser session; everything is scoped to the organization the caller
@@ -23,8 +24,10 @@ from seatwise.orders.schemas import (
     OrderDetailOut,
     OrderListQuery,
     OrderPageOut,
+    ProvisioningListOut,
     order_detail_out,
     order_summary_out,
+    provisioning_list_out,
 )
 from seatwise.payments.selectors import payment_list
 from seatwise.tenancy.api_auth import api_organization, session_or_api_key
@@ -89,6 +92,22 @@ def order_list(request, filters: Query[OrderListQuery]):
 )
 def order_get(request, number: str):
     return _detail(request, _organization(request), number)
+
+
+@router.get(
+    "/{number}/provisioning/",
+    response={200: ProvisioningListOut, **ERRORS},
+    summary="Where the vendor work of the order's lines stands",
+    url_name="order_provisioning_list",
+)
+def order_provisioning_list(request, number: str):
+    """One provisioning request per paid line that needs vendor work (a Microsoft
+    subscription): its status, attempts, the next attempt, the vendor's last error message,
+    the subscription it created and, for a line that failed after payment, its refund."""
+    order = selectors.order_get(
+        user=request.user, organization=_organization(request), number=number
+    )
+    return provisioning_list_out(order)
 
 
 @router.post(

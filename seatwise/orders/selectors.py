@@ -20,14 +20,21 @@ def order_list(*, user, organization: Organization) -> QuerySet[Order]:
 
 
 def order_get(*, user, organization: Organization, number: str) -> Order:
-    """The order ``number`` of ``organization`` with its lines and event log; 404-shaped
-    ``OrderNotFound`` for another organization's order or no order at all."""
+    """The order ``number`` of ``organization`` with its lines (each with its provisioning
+    request) and event log; 404-shaped ``OrderNotFound`` for another organization's order
+    or no order at all."""
     require_role(user=user, organization=organization)
     found = (
         Order.objects.filter(organization=organization, number=str(number))
         .select_related("seller", "placed_by")
         .prefetch_related(
-            Prefetch("lines", queryset=OrderLine.objects.order_by("position", "pk")),
+            Prefetch(
+                "lines",
+                # Each line's provisioning request, if any, joined (the API shows it).
+                queryset=OrderLine.objects.select_related("provisioning_request").order_by(
+                    "position", "pk"
+                ),
+            ),
             Prefetch(
                 "events", queryset=OrderEvent.objects.select_related("actor").order_by("at", "pk")
             ),

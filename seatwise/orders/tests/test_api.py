@@ -282,6 +282,7 @@ def test_order_get_answers_the_order_with_its_lines_events_and_payments(
                 "line_total": "21.38",
                 "status": "pending",
                 "target_tenant": "",
+                "provisioning": None,  # not paid: no vendor work asked yet
             }
         ],
         "events": [
