@@ -114,7 +114,8 @@ def _remember_link(request, pk: int, url: str) -> None:
 def _remembered_link(request, pk: int) -> str:
     links = request.session.get(LINKS_SESSION_KEY) or {}
     url = links.get(str(pk), "") if isinstance(links, dict) else ""
-    return url if isinstance(url, str) and url.startswith("https://") else ""
+    # Microsoft's link is https; a sandbox's may be plain http. Never another scheme.
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else ""
 
 
 def _page(request, organization, *, create=None, link=None, status: int = 200):
