@@ -34,6 +34,14 @@ SAMPLE_CONTEXT = {
         "total": "1,440.00 ₴",
         "due_date": "08.12.2026",
     },
+    "subscriptions.tenant_created": {
+        "name": "Olga",
+        "company": "Acme Ukraine LLC",
+        "domain": "acmeua.onmicrosoft.com",
+        "username": "admin@acmeua.onmicrosoft.com",
+        "password": "Vx7#kP2q!mZ9",
+        "portal_url": "http://127.0.0.1:8000/account/",
+    },
 }
 
 
