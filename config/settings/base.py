@@ -320,6 +320,9 @@ SEATWISE_PROVISIONING_BACKOFF = 15
 SEATWISE_PROVISIONING_BACKOFF_MAX = 1800
 # A request claimed by a worker that has not finished after this long is taken back.
 SEATWISE_PROVISIONING_STALE_SECONDS = 300
+# The sweep re-queues a queued or due request only once it has waited this long more (its
+# own message may still be on its way).
+SEATWISE_PROVISIONING_SWEEP_GRACE = 60
 # The Microsoft Customer Agreement a customer accepts when it registers a new tenant.
 SEATWISE_MCA_VERSION = "2024-06"
 SEATWISE_MCA_URL = "https://aka.ms/customeragreement"

@@ -55,6 +55,16 @@ def publish_after_commit(name: str, **payload: Any) -> Event:
 def enqueue_after_commit(task: Any, *args: Any, **kwargs: Any) -> None:
     """Queue a Celery task once the current transaction commits. Pass ids, not objects.
 
-    A broker failure here is logged, not raised: the caller's data is already committed, and
-    the periodic sweeps re-queue what was not sent."""
-    transaction.on_commit(lambda: task.delay(*args, **kwargs), robust=True)
+    A broker failure here is logged (with the task's name and arguments), not raised and not
+    retried in place: the caller's data is already committed, and the periodic sweeps
+    re-queue what was not sent."""
+
+    def send() -> None:
+        try:
+            task.apply_async(args, kwargs, retry=False)
+        except Exception:
+            logger.warning(
+                "Could not queue %s%r; a periodic sweep will", getattr(task, "name", task), args
+            )
+
+    transaction.on_commit(send, robust=True)

@@ -319,27 +319,37 @@ def _refund(*, order: Order, line: OrderLine, request: ProvisioningRequest) -> N
 
 
 def provisioning_sweep() -> int:
-    """Re-queue what no task is carrying (periodic): queued requests whose message was lost
-    (a broker down at payment), retries that are due, and claims left by a worker that died
-    (taken back after ``SEATWISE_PROVISIONING_STALE_SECONDS``). Returns how many."""
+    """Re-queue what no task is carrying (periodic): claims left by a worker that died
+    (taken back after ``SEATWISE_PROVISIONING_STALE_SECONDS``), queued requests whose
+    message was lost (a broker down at payment) and retries that are due, each once it has
+    waited ``SEATWISE_PROVISIONING_SWEEP_GRACE`` seconds more than its own task would have
+    (so a message still on its way is not sent twice). Returns how many."""
     now = clock.now()
-    stale = now - timedelta(
-        seconds=int(getattr(settings, "SEATWISE_PROVISIONING_STALE_SECONDS", 300))
+    stale = now - timedelta(seconds=_setting("SEATWISE_PROVISIONING_STALE_SECONDS", 300))
+    grace = now - timedelta(seconds=_setting("SEATWISE_PROVISIONING_SWEEP_GRACE", 60))
+    taken_back = list(
+        ProvisioningRequest.objects.filter(status=P.IN_PROGRESS, claimed_at__lt=stale).values_list(
+            "pk", flat=True
+        )
     )
-    taken_back = ProvisioningRequest.objects.filter(status=P.IN_PROGRESS, claimed_at__lt=stale)
-    taken_back.update(
-        status=P.FAILED_RETRYING,
-        next_attempt_at=now,
-        last_error=_("The worker stopped during the attempt; trying again."),
-    )
-    due = ProvisioningRequest.objects.filter(status__in=RUNNABLE).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
-    count = 0
-    for request in due.only("pk"):
-        provisioning_enqueue(request)
-        count += 1
-    return count
+    if taken_back:
+        ProvisioningRequest.objects.filter(pk__in=taken_back, status=P.IN_PROGRESS).update(
+            status=P.FAILED_RETRYING,
+            next_attempt_at=now,
+            last_error=_("The worker stopped during the attempt; trying again."),
+        )
+    lost = ProvisioningRequest.objects.filter(
+        Q(status=P.QUEUED, next_attempt_at__isnull=True, created_at__lte=grace)
+        | Q(status__in=RUNNABLE, next_attempt_at__lte=grace)
+    ).exclude(pk__in=taken_back)
+    pending = [*taken_back, *lost.values_list("pk", flat=True)]
+    for pk in pending:
+        provisioning_enqueue(ProvisioningRequest(pk=pk))
+    return len(pending)
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
 
 
 def provisioning_drain(*, limit: int = 10000) -> int:

@@ -75,7 +75,10 @@ def test_tasks_are_queued_only_after_commit():
     queued = []
 
     class FakeTask:
-        def delay(self, *args, **kwargs):
+        name = "fake"
+
+        def apply_async(self, args, kwargs, retry=True):
+            assert retry is False  # no retries in place: the sweeps re-queue
             queued.append((args, kwargs))
 
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -85,6 +88,19 @@ def test_tasks_are_queued_only_after_commit():
     with transaction.atomic():
         events.enqueue_after_commit(FakeTask(), 8, force=True)
     assert queued == [((8,), {"force": True})]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_is_down_is_logged_with_the_task_not_raised(caplog):
+    class DownTask:
+        name = "orders.provision"
+
+        def apply_async(self, args, kwargs, retry=True):
+            raise ConnectionError("broker down")
+
+    with transaction.atomic():
+        events.enqueue_after_commit(DownTask(), 42)
+    assert "Could not queue orders.provision(42,)" in caplog.text
 
 
 @pytest.mark.parametrize(
