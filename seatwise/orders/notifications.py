@@ -11,6 +11,12 @@ EVENTS = (
     NotificationEvent("orders.paid", ORDER_CONTEXT, (), "An order was paid."),
     NotificationEvent("orders.completed", ORDER_CONTEXT, (), "An order was completed."),
     NotificationEvent("orders.failed", ORDER_CONTEXT, (), "An order or its payment failed."),
+    NotificationEvent(
+        "orders.partially_failed",
+        ORDER_CONTEXT,
+        (),
+        "Some lines of an order could not be provisioned.",
+    ),
 )
 
 

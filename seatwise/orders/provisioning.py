@@ -18,6 +18,7 @@ was down, a claim left by a dead worker). The database, not the broker, is the r
 from __future__ import annotations
 
 import logging
+import math
 from datetime import timedelta
 from decimal import Decimal
 
@@ -72,7 +73,7 @@ def _eager() -> bool:
     return bool(app.conf.task_always_eager)
 
 
-def provisioning_enqueue(request: ProvisioningRequest, *, countdown: float = 0) -> None:
+def provisioning_enqueue(request: ProvisioningRequest, *, countdown: int = 0) -> None:
     """Queue the request's task once the transaction commits. A broker that is down only
     logs: the sweep finds the request later. In eager mode (tests) a retry with a countdown
     is left to the sweep, which the test drives."""
@@ -88,17 +89,19 @@ def provisioning_enqueue(request: ProvisioningRequest, *, countdown: float = 0) 
         enqueue_after_commit(provision_task, request.pk)
 
 
-def _send(task, pk: int, *, countdown: float) -> None:
+def _send(task, pk: int, *, countdown: int) -> None:
     try:
         task.apply_async((pk,), countdown=countdown)
     except Exception:  # the broker is down: the sweep re-queues the request
         logger.warning("Provisioning: could not queue request %s; the sweep will", pk)
 
 
-def _backoff(attempts: int, hint: float | None) -> float:
-    base = float(getattr(settings, "SEATWISE_PROVISIONING_BACKOFF", 15))
-    cap = float(getattr(settings, "SEATWISE_PROVISIONING_BACKOFF_MAX", 1800))
-    return min(cap, max(base * (2 ** max(0, attempts - 1)), float(hint or 0)))
+def _backoff(attempts: int, hint) -> int:
+    """Seconds to the next attempt: doubling from the base, at least the vendor's hint
+    (``Retry-After``), at most the cap."""
+    base = _setting("SEATWISE_PROVISIONING_BACKOFF", 15)
+    cap = _setting("SEATWISE_PROVISIONING_BACKOFF_MAX", 1800)
+    return min(cap, max(base * (2 ** max(0, attempts - 1)), math.ceil(hint or 0)))
 
 
 def _claim(pk: int) -> bool:
@@ -130,7 +133,7 @@ def provisioning_run(*, request_id: int) -> str:
     line = request.line
     order = line.order
     try:
-        connector = subscriptions_connector(order.organization)
+        connector = subscriptions_connector(organization=order.organization)
         if line.offer.product.vendor.kind != VendorKind.MICROSOFT:
             raise VendorError(
                 _("No connector provisions %(vendor)s yet.")
@@ -172,7 +175,7 @@ def provisioning_run(*, request_id: int) -> str:
     return f"succeeded: {vendor.subscription_id}"
 
 
-def _retry_later(request: ProvisioningRequest, *, message: str, hint: float | None) -> str:
+def _retry_later(request: ProvisioningRequest, *, message: str, hint) -> str:
     maximum = int(getattr(settings, "SEATWISE_PROVISIONING_MAX_ATTEMPTS", 12))
     if request.attempts >= maximum:
         _fail(
@@ -191,7 +194,7 @@ def _retry_later(request: ProvisioningRequest, *, message: str, hint: float | No
         )
         if updated:
             provisioning_enqueue(request, countdown=delay)
-    return f"retry in {delay:.0f} s"
+    return f"retry in {delay} s"
 
 
 def _settle(order: Order) -> None:

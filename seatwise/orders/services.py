@@ -52,6 +52,7 @@ NOTIFIED: dict[str, str] = {
     OrderStatus.PAID: "orders.paid",
     OrderStatus.COMPLETED: "orders.completed",
     OrderStatus.FAILED: "orders.failed",
+    OrderStatus.PARTIALLY_FAILED: "orders.partially_failed",
 }
 
 # Who may place an order for an organization: every member but a read-only one (reseller

@@ -136,3 +136,12 @@ class SubscriptionAdmin(ReadOnlyAdmin):
     @admin.display(description=_("changed at the vendor"), boolean=True)
     def drifted(self, obj: Subscription) -> bool:
         return obj.has_drift
+
+
+@admin.register(SubscriptionEvent)
+class SubscriptionEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "subscription", "kind", "message")
+    list_filter = ("kind",)
+    search_fields = ("subscription__vendor_subscription_id", "subscription__name", "message")
+    list_select_related = ("subscription",)
+    date_hierarchy = "at"

@@ -77,7 +77,7 @@ def _customers(organization: Organization) -> MicrosoftCustomers:
     return connector
 
 
-def subscriptions_connector(organization: Organization) -> MicrosoftSubscriptions:
+def subscriptions_connector(*, organization: Organization) -> MicrosoftSubscriptions:
     connector = _microsoft(organization)
     if not isinstance(connector, MicrosoftSubscriptions):
         raise ConnectorUnavailable(
@@ -87,7 +87,7 @@ def subscriptions_connector(organization: Organization) -> MicrosoftSubscription
     return connector
 
 
-def domain_full(value: str) -> str:
+def _domain_full(value: str) -> str:
     """``contoso`` or ``Contoso.onmicrosoft.com`` -> ``contoso.onmicrosoft.com``; another
     domain (an existing tenant's custom one) in lower case."""
     text = str(value or "").strip().lower()
@@ -121,7 +121,7 @@ def account_for_domain(
     (a Microsoft line naming a new tenant: created at provisioning). A domain on record for
     another customer is refused."""
     _check_customer(organization)
-    name = domain_full(domain)
+    name = _domain_full(domain)
     if not name:
         raise InvalidTenantDomain(_("Name the Microsoft tenant."), details={"field": "domain"})
     account, _created = VendorAccount.objects.get_or_create(
@@ -291,7 +291,7 @@ def tenant_link_start(*, actor, organization: Organization, domain: str, request
     ``tenant_link_check`` then finds it among the partner's customers."""
     _check_customer(organization)
     require_role(user=actor, organization=organization, roles=TENANT_ROLES)
-    name = domain_full(domain)
+    name = _domain_full(domain)
     if not name or "." not in name or " " in name:
         raise InvalidTenantDomain(
             _("Enter the tenant's domain, e.g. contoso.onmicrosoft.com."),
@@ -439,7 +439,7 @@ def subscriptions_sync(*, account_id: int) -> SyncResult:
     account = VendorAccount.objects.select_related("organization").get(pk=account_id)
     if account.status != AccountStatus.ACTIVE or not account.vendor_customer_id:
         return SyncResult(0, 0, 0)
-    remote = subscriptions_connector(account.organization).subscriptions_list(
+    remote = subscriptions_connector(organization=account.organization).subscriptions_list(
         customer_id=account.vendor_customer_id
     )
     now = clock.now()

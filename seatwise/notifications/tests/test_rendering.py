@@ -25,7 +25,13 @@ SAMPLE_CONTEXT = {
     "test.ping": {},
     **{
         event: {"name": "Olga", "number": "24-11-2026 27131", "total": "120.00 USD"}
-        for event in ("orders.placed", "orders.paid", "orders.completed", "orders.failed")
+        for event in (
+            "orders.placed",
+            "orders.paid",
+            "orders.completed",
+            "orders.failed",
+            "orders.partially_failed",
+        )
     },
     "orders.invoice_issued": {
         "name": "Olga",

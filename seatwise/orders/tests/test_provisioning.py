@@ -139,6 +139,9 @@ def test_the_order_follows_its_lines_to_partially_failed(sandbox):  # noqa: F811
     order.refresh_from_db()
     assert order.status == OrderStatus.PARTIALLY_FAILED
     assert sorted(order.lines.values_list("status", flat=True)) == ["failed", "provisioned"]
+    # The buyer hears about it (and not that the order failed).
+    events = set(Delivery.objects.values_list("event", flat=True))
+    assert "orders.partially_failed" in events and "orders.failed" not in events
 
 
 def test_the_sweep_takes_back_a_claim_left_by_a_dead_worker(
