@@ -79,6 +79,9 @@ def main() -> int:
             str(var / "partner_center"),
         ],
     }
+    # Links in e-mails the worker sends point at this server unless configured otherwise.
+    env = {**os.environ}
+    env.setdefault("SEATWISE_PUBLIC_URL", f"http://{args.host}:{args.port}")
     procs: dict[str, subprocess.Popen] = {}
     stopping = False
 
@@ -104,7 +107,7 @@ def main() -> int:
     for name, command in commands.items():
         # Each child gets its own process group so a terminal's Ctrl-C reaches only us and
         # we stop them in order.
-        procs[name] = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+        procs[name] = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     print(
         f"Seatwise is running on http://{args.host}:{args.port}/  (admin: /admin/, API docs:"
         f" /api/v1/docs; LiqPay simulator: http://127.0.0.1:{args.liqpay_port}/; Partner"

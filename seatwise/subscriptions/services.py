@@ -179,6 +179,10 @@ def tenant_request(*, actor, organization: Organization, prefix: str, request=No
     return account
 
 
+def _tenants_url() -> str:
+    return settings.SEATWISE_PUBLIC_URL.rstrip("/") + "/account/tenants/"
+
+
 def _new_customer(account: VendorAccount) -> tuple[NewCustomer, object]:
     organization = account.organization
     contact = organization_primary_contact(organization=organization)
@@ -266,7 +270,7 @@ def tenant_create_at_vendor(*, account_id: int) -> VendorAccount:
                         "domain": locked.domain,
                         "username": created.admin_username,
                         "password": created.admin_password,
-                        "portal_url": settings.SEATWISE_PUBLIC_URL.rstrip("/") + "/account/",
+                        "portal_url": _tenants_url(),
                     },
                     language=translation.get_language() or "en",
                     organization_id=account.organization_id,
