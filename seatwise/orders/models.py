@@ -275,6 +275,7 @@ class ProvisioningRequest(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("started"), null=True, blank=True)
+    claimed_by = models.CharField(_("task"), max_length=64, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     subscription = models.ForeignKey(

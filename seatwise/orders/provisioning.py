@@ -104,28 +104,33 @@ def _backoff(attempts: int, hint) -> int:
     return min(cap, max(base * (2 ** max(0, attempts - 1)), math.ceil(hint or 0)))
 
 
-def _claim(pk: int) -> bool:
+def _claim(pk: int, task_id: str = "") -> bool:
+    """Take the request for this attempt: a queued or due request, for anyone; or one in
+    progress under ``task_id`` itself, which is the same Celery message delivered again
+    because the worker running it died (acknowledged late), so it need not wait for the
+    sweep to take the claim back."""
     now = clock.now()
-    return bool(
+    claim = {"attempts": F("attempts") + 1, "claimed_at": now, "claimed_by": task_id[:64]}
+    claimed = (
         ProvisioningRequest.objects.filter(pk=pk, status__in=RUNNABLE)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(
-            status=P.IN_PROGRESS,
-            attempts=F("attempts") + 1,
-            claimed_at=now,
-            next_attempt_at=None,
-        )
+        .update(status=P.IN_PROGRESS, next_attempt_at=None, **claim)
     )
+    if not claimed and task_id:
+        claimed = ProvisioningRequest.objects.filter(
+            pk=pk, status=P.IN_PROGRESS, claimed_by=task_id[:64]
+        ).update(**claim)
+    return bool(claimed)
 
 
 def _billing_cycle(plan: str) -> str:
     return plan if plan in ("monthly", "annual", "triennial") else "none"
 
 
-def provisioning_run(*, request_id: int) -> str:
-    """Do one attempt of the request if it is due and nobody else is on it. Returns what
-    happened (for the task's log)."""
-    if not _claim(request_id):
+def provisioning_run(*, request_id: int, task_id: str = "") -> str:
+    """Do one attempt of the request if it is due and nobody else is on it (``task_id``: the
+    Celery message's id, see ``_claim``). Returns what happened (for the task's log)."""
+    if not _claim(request_id, task_id):
         return "skipped"
     request = ProvisioningRequest.objects.select_related(
         "line__order__organization", "line__offer__product__vendor", "line__order__seller"

@@ -16,13 +16,14 @@ def invoice_issue_missing_task() -> int:
     return order_invoice_issue_missing()
 
 
-@shared_task(name="orders.provision", acks_late=True, reject_on_worker_lost=True)
-def provision_task(request_id: int) -> str:
+@shared_task(name="orders.provision", bind=True, acks_late=True, reject_on_worker_lost=True)
+def provision_task(self, request_id: int) -> str:
     """One attempt at a provisioning request (see ``orders.provisioning``): safe to run
-    twice, and redelivered when the worker running it dies."""
+    twice, and redelivered when the worker running it dies (the redelivered message takes
+    over its own claim)."""
     from seatwise.orders.provisioning import provisioning_run
 
-    return provisioning_run(request_id=request_id)
+    return provisioning_run(request_id=request_id, task_id=str(self.request.id or ""))
 
 
 @shared_task(name="orders.provisioning_sweep")

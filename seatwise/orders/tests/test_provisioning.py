@@ -181,3 +181,18 @@ def test_an_operator_cancels_a_waiting_request(sandbox):  # noqa: F811
     assert request.status == ProvisioningStatus.CANCELLED
     assert request.refund_state == RefundState.DUE
     assert order.status == OrderStatus.FAILED
+
+
+def test_a_message_delivered_again_takes_over_its_own_claim(sandbox):  # noqa: F811
+    """A worker died running the task: the broker delivers the same message (same task id)
+    again, and it carries on at once; another message must wait for the sweep."""
+    order = paid_order(tenant=_tenant())
+    request = ProvisioningRequest.objects.get(line__order=order)
+    ProvisioningRequest.objects.filter(pk=request.pk).update(
+        status=ProvisioningStatus.IN_PROGRESS, claimed_at=clock.now(), claimed_by="task-1"
+    )
+    assert provisioning_run(request_id=request.pk, task_id="task-2") == "skipped"
+    assert provisioning_run(request_id=request.pk).startswith("skipped")
+    assert provisioning_run(request_id=request.pk, task_id="task-1").startswith("succeeded")
+    request.refresh_from_db()
+    assert (request.status, request.attempts) == (ProvisioningStatus.SUCCEEDED, 1)
