@@ -61,7 +61,9 @@ def enqueue_after_commit(task: Any, *args: Any, **kwargs: Any) -> None:
 
     def send() -> None:
         try:
-            task.apply_async(args, kwargs, retry=False)
+            # One try: a broker that is down fails at once instead of holding the request
+            # (kombu's default policy retries, and without a policy it reconnects slowly).
+            task.apply_async(args, kwargs, retry=True, retry_policy={"max_retries": 0})
         except Exception:
             logger.warning(
                 "Could not queue %s%r; a periodic sweep will", getattr(task, "name", task), args

@@ -77,8 +77,8 @@ def test_tasks_are_queued_only_after_commit():
     class FakeTask:
         name = "fake"
 
-        def apply_async(self, args, kwargs, retry=True):
-            assert retry is False  # no retries in place: the sweeps re-queue
+        def apply_async(self, args, kwargs, retry=True, retry_policy=None):
+            assert retry_policy == {"max_retries": 0}  # one try: the sweeps re-queue
             queued.append((args, kwargs))
 
     with pytest.raises(RuntimeError), transaction.atomic():
@@ -95,7 +95,7 @@ def test_a_broker_that_is_down_is_logged_with_the_task_not_raised(caplog):
     class DownTask:
         name = "orders.provision"
 
-        def apply_async(self, args, kwargs, retry=True):
+        def apply_async(self, args, kwargs, retry=True, retry_policy=None):
             raise ConnectionError("broker down")
 
     with transaction.atomic():
