@@ -77,6 +77,18 @@ class Page(Generic[T]):
         return 0 if not self.items else self.start_index + len(self.items) - 1
 
 
+def page_body(request: PageRequest, items: list, total: int) -> dict:
+    """The API's page envelope: ``items`` with the page, its size, the total and the number
+    of pages (at least 1)."""
+    return {
+        "items": items,
+        "page": request.page,
+        "page_size": request.page_size,
+        "total": total,
+        "pages": max(1, -(-total // request.page_size)),
+    }
+
+
 def paginate(queryset, request: PageRequest) -> tuple[list, int]:
     """One COUNT and one slice; returns the rows of the page and the total."""
     total = queryset.count()

@@ -16,7 +16,7 @@ from ninja import Query, Router
 
 from seatwise.core.errors import ValidationError
 from seatwise.core.idempotency import IdempotencyKeyHeader, idempotent
-from seatwise.core.pagination import paginate, parse_page
+from seatwise.core.pagination import page_body, paginate, parse_page
 from seatwise.core.schemas import ErrorOut
 from seatwise.orders import selectors, services
 from seatwise.orders.enums import OrderStatus
@@ -30,21 +30,17 @@ from seatwise.orders.schemas import (
     provisioning_list_out,
 )
 from seatwise.payments.selectors import payment_list
-from seatwise.tenancy.api_auth import api_organization, session_or_api_key
-from seatwise.tenancy.exceptions import OrganizationNotFound
+from seatwise.tenancy.api_auth import (
+    api_organization,
+    api_organization_required,
+    session_or_api_key,
+)
 from seatwise.tenancy.models import Organization
 from seatwise.tenancy.selectors import require_role
 
 router = Router(tags=["orders"], auth=session_or_api_key())
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
-
-
-def _organization(request) -> Organization:
-    organization = api_organization(request)
-    if organization is None:
-        raise OrganizationNotFound(_("You do not act for an organization yet."))
-    return organization
 
 
 def _detail(request, organization: Organization, number: str) -> dict:
@@ -64,7 +60,7 @@ def order_list(request, filters: Query[OrderListQuery]):
     """The orders of the organization the caller acts for, newest first; ``status`` keeps
     one status."""
     page_request = parse_page(filters.page, filters.page_size)
-    organization = _organization(request)
+    organization = api_organization_required(request)
     orders = selectors.order_list(user=request.user, organization=organization)
     if filters.status:
         if filters.status not in OrderStatus.values:
@@ -75,13 +71,7 @@ def order_list(request, filters: Query[OrderListQuery]):
             )
         orders = orders.filter(status=filters.status)
     rows, total = paginate(orders, page_request)
-    return {
-        "items": [order_summary_out(order) for order in rows],
-        "page": page_request.page,
-        "page_size": page_request.page_size,
-        "total": total,
-        "pages": max(1, -(-total // page_request.page_size)),
-    }
+    return page_body(page_request, [order_summary_out(order) for order in rows], total)
 
 
 @router.get(
@@ -91,7 +81,7 @@ def order_list(request, filters: Query[OrderListQuery]):
     url_name="order_get",
 )
 def order_get(request, number: str):
-    return _detail(request, _organization(request), number)
+    return _detail(request, api_organization_required(request), number)
 
 
 @router.get(
@@ -105,7 +95,7 @@ def order_provisioning_list(request, number: str):
     subscription): its status, attempts, the next attempt, the vendor's last error message,
     the subscription it created and, for a line that failed after payment, its refund."""
     order = selectors.order_get(
-        user=request.user, organization=_organization(request), number=number
+        user=request.user, organization=api_organization_required(request), number=number
     )
     return provisioning_list_out(order)
 
@@ -120,7 +110,7 @@ def order_provisioning_list(request, number: str):
 def order_cancel(request, number: str, idempotency_key: IdempotencyKeyHeader = None):
     """A draft or an order awaiting payment becomes *cancelled* (its coupon use is given
     back); a paid order is a 409 ``invalid_transition``."""
-    organization = _organization(request)
+    organization = api_organization_required(request)
     require_role(user=request.user, organization=organization, roles=services.BUYING_ROLES)
     order = selectors.order_get(user=request.user, organization=organization, number=number)
     services.order_cancel(order=order, actor=request.user, message=_("Cancelled through the API."))

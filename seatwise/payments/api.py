@@ -29,9 +29,12 @@ from seatwise.payments.schemas import (
 )
 from seatwise.payments.selectors import payment_event_list, payment_get_visible
 from seatwise.payments.services import payment_record_manual
-from seatwise.tenancy.api_auth import api_organization, session_or_api_key
+from seatwise.tenancy.api_auth import (
+    api_organization,
+    api_organization_required,
+    session_or_api_key,
+)
 from seatwise.tenancy.enums import MANAGING_ROLES, OrganizationKind, Role
-from seatwise.tenancy.exceptions import OrganizationNotFound
 from seatwise.tenancy.models import Organization
 from seatwise.tenancy.selectors import require_role
 
@@ -44,13 +47,6 @@ RECORDING_ROLES = MANAGING_ROLES | {Role.BILLING}
 
 class PaymentNotFound(NotFoundError):
     code = "payment_not_found"
-
-
-def _organization(request) -> Organization:
-    organization = api_organization(request)
-    if organization is None:
-        raise OrganizationNotFound(_("You do not act for an organization yet."))
-    return organization
 
 
 def _payment(*, organization: Organization, payment_id: str) -> Payment:
@@ -68,7 +64,7 @@ def _payment(*, organization: Organization, payment_id: str) -> Payment:
 )
 def payment_get(request, payment_id: str):
     """The payment's status as Seatwise holds it, with its append-only event log."""
-    organization = _organization(request)
+    organization = api_organization_required(request)
     require_role(user=request.user, organization=organization)
     payment = _payment(organization=organization, payment_id=payment_id)
     return {
@@ -92,7 +88,7 @@ def payment_record(
     409 ``payment_state``); a payment not pending (paid, or cancelled with its order) is a 409
     ``payment_state`` too. Anyone
     else who sees the payment gets a 403, anybody else a 404 ``payment_not_found``."""
-    organization = _organization(request)
+    organization = api_organization_required(request)
     require_role(user=request.user, organization=organization)
     payment = _payment(organization=organization, payment_id=payment_id)
     # A payment the caller may see but not record (its payer, the reseller, the provider's

@@ -20,7 +20,7 @@ from ninja import Query, Router
 from seatwise.connectors.exceptions import InvalidTenantDomain, TenantDomainTaken
 from seatwise.core.errors import ApplicationError, ValidationError
 from seatwise.core.idempotency import IdempotencyKeyHeader, idempotent
-from seatwise.core.pagination import paginate, parse_page
+from seatwise.core.pagination import page_body, paginate, parse_page
 from seatwise.core.schemas import ErrorOut
 from seatwise.subscriptions import selectors, services
 from seatwise.subscriptions.enums import SubscriptionStatus
@@ -38,8 +38,11 @@ from seatwise.subscriptions.schemas import (
     subscription_out,
     tenant_out,
 )
-from seatwise.tenancy.api_auth import api_organization, session_or_api_key
-from seatwise.tenancy.exceptions import OrganizationNotFound
+from seatwise.tenancy.api_auth import (
+    api_organization,
+    api_organization_required,
+    session_or_api_key,
+)
 from seatwise.tenancy.models import Organization
 from seatwise.tenancy.selectors import acting_from_organization, require_role
 
@@ -50,23 +53,6 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 # 503: Microsoft could not answer now (``connector_unavailable``) or no connection to it is
 # configured (``connector_not_configured``); nothing was written, retry later.
 WRITE_ERRORS = {**ERRORS, 409: ErrorOut, 422: ErrorOut, 503: ErrorOut}
-
-
-def _organization(request) -> Organization:
-    organization = api_organization(request)
-    if organization is None:
-        raise OrganizationNotFound(_("You do not act for an organization yet."))
-    return organization
-
-
-def _page(page_request, rows: list[dict], total: int) -> dict:
-    return {
-        "items": rows,
-        "page": page_request.page,
-        "page_size": page_request.page_size,
-        "total": total,
-        "pages": max(1, -(-total // page_request.page_size)),
-    }
 
 
 def _named_prefix(exc: ApplicationError) -> ApplicationError:
@@ -87,9 +73,11 @@ def _named_prefix(exc: ApplicationError) -> ApplicationError:
 def tenant_list(request, filters: Query[TenantListQuery]):
     """The tenants of the organization the caller acts for, by domain."""
     page_request = parse_page(filters.page, filters.page_size)
-    accounts = selectors.account_list(user=request.user, organization=_organization(request))
+    accounts = selectors.account_list(
+        user=request.user, organization=api_organization_required(request)
+    )
     rows, total = paginate(accounts, page_request)
-    return _page(page_request, [tenant_out(account) for account in rows], total)
+    return page_body(page_request, [tenant_out(account) for account in rows], total)
 
 
 @tenants_router.post(
@@ -106,7 +94,7 @@ def tenant_create(request, payload: TenantCreateIn, idempotency_key: Idempotency
     free names in ``details.suggestions``; a malformed one a 400 ``invalid_tenant_domain``
     (``details.field`` is ``prefix``). A replay with the same ``Idempotency-Key`` answers
     the same tenant (``200``)."""
-    organization = _organization(request)
+    organization = api_organization_required(request)
     try:
         account = services.tenant_request(
             actor=request.user, organization=organization, prefix=payload.prefix, request=request
@@ -130,7 +118,7 @@ def tenant_link(request, payload: TenantLinkIn, idempotency_key: IdempotencyKeyH
     409 ``tenant_not_ours``; linking a domain already on record answers that tenant."""
     started = services.tenant_link_start(
         actor=request.user,
-        organization=_organization(request),
+        organization=api_organization_required(request),
         domain=payload.domain,
         request=request,
     )
@@ -145,7 +133,7 @@ def tenant_link(request, payload: TenantLinkIn, idempotency_key: IdempotencyKeyH
 )
 def tenant_get(request, tenant_id: int):
     account = selectors.account_get(
-        user=request.user, organization=_organization(request), pk=tenant_id
+        user=request.user, organization=api_organization_required(request), pk=tenant_id
     )
     return tenant_out(account)
 
@@ -160,7 +148,7 @@ def tenant_get(request, tenant_id: int):
 def tenant_link_check(request, tenant_id: int, idempotency_key: IdempotencyKeyHeader = None):
     """Asks Microsoft whether a ``link_pending`` tenant is now among the partner's
     customers (it becomes ``active``); any other tenant is answered as it is."""
-    organization = _organization(request)
+    organization = api_organization_required(request)
     require_role(user=request.user, organization=organization, roles=services.TENANT_ROLES)
     account = selectors.account_get(user=request.user, organization=organization, pk=tenant_id)
     return 200, TenantOut(**tenant_out(services.tenant_link_check(account_id=account.pk)))
@@ -200,7 +188,7 @@ def subscription_list(request, filters: Query[SubscriptionListQuery]):
             code="invalid_status",
             details={"field": "status", "allowed": list(SubscriptionStatus.values)},
         )
-    organization = _organization(request)
+    organization = api_organization_required(request)
     account = None
     if filters.tenant_id is not None:
         account = selectors.account_get(
@@ -212,7 +200,7 @@ def subscription_list(request, filters: Query[SubscriptionListQuery]):
     if filters.status:
         subscriptions = subscriptions.filter(status=filters.status)
     rows, total = paginate(subscriptions, page_request)
-    return _page(page_request, [subscription_out(s) for s in rows], total)
+    return page_body(page_request, [subscription_out(s) for s in rows], total)
 
 
 @router.get(
@@ -222,7 +210,7 @@ def subscription_list(request, filters: Query[SubscriptionListQuery]):
     url_name="subscription_get",
 )
 def subscription_get(request, subscription_id: int):
-    return _detail(request, _organization(request), subscription_id)
+    return _detail(request, api_organization_required(request), subscription_id)
 
 
 @router.post(
@@ -238,7 +226,7 @@ def subscription_drift_accept(
     """The drift Microsoft reported (``vendor_quantity``, ``vendor_status``) becomes the
     record, logged as an event and in the audit log; a subscription without drift is
     answered unchanged. Needs a managing role."""
-    organization = _organization(request)
+    organization = api_organization_required(request)
     subscription = selectors.subscription_get(
         user=request.user, organization=organization, pk=subscription_id
     )

@@ -22,9 +22,11 @@ from __future__ import annotations
 import ipaddress
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import APIKeyHeader, SessionAuth
 
 from seatwise.tenancy.apikeys import InvalidApiKey
+from seatwise.tenancy.exceptions import OrganizationNotFound
 from seatwise.tenancy.models import Organization
 from seatwise.tenancy.selectors import current_organization
 from seatwise.tenancy.services import api_key_authenticate
@@ -78,6 +80,14 @@ def api_key_optional() -> list:
     """For public read endpoints: a key if one is sent (a bad one is a 401), else the
     session's user, else anonymous."""
     return [ApiKeyAuth(), _anonymous_or_session]
+
+
+def api_organization_required(request: HttpRequest) -> Organization:
+    """``api_organization``, or ``OrganizationNotFound`` for a caller who acts for none."""
+    organization = api_organization(request)
+    if organization is None:
+        raise OrganizationNotFound(_("You do not act for an organization yet."))
+    return organization
 
 
 def api_organization(request: HttpRequest) -> Organization | None:

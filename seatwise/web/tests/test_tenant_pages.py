@@ -65,7 +65,8 @@ class FakeMicrosoft:
         )
 
     def customer_get(self, *, customer_id: str) -> VendorCustomer:
-        raise NotImplementedError
+        domain = f"{customer_id.removeprefix('tenant-')}.onmicrosoft.com"
+        return VendorCustomer(customer_id=customer_id, domain=domain, company_name=domain)
 
     def customer_find(self, *, domain: str) -> VendorCustomer | None:
         return self.accepted.get(domain)

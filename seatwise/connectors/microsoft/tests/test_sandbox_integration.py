@@ -1,6 +1,5 @@
 """The connector against the local Partner Center sandbox (sandboxes/partner_center/), over
-real HTTP, started by the shared helper of tests/sandboxes/partner_center.py (skipped when
-it is not in the tree)."""
+real HTTP, started by the shared helper of tests/sandboxes/partner_center.py."""
 
 from __future__ import annotations
 
@@ -15,6 +14,7 @@ from seatwise.connectors.microsoft import errors
 from seatwise.connectors.microsoft.client import PartnerCenterClient, PartnerCenterConfig
 from seatwise.connectors.microsoft.connector import PartnerCenterConnector
 from seatwise.connectors.vendor import AgreementContact, NewCustomer, PurchaseItem
+from tests.sandboxes.partner_center import start_partner_center
 
 TENANT = "partner.onmicrosoft.com"
 BASIC = "CFQ7TTC0LH18:0001:CFQ7TTC0K971"
@@ -22,11 +22,7 @@ BASIC = "CFQ7TTC0LH18:0001:CFQ7TTC0K971"
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory):
-    """The shared sandbox fixture's server (tests/sandboxes/partner_center.py)."""
-    try:
-        from tests.sandboxes.partner_center import start_partner_center
-    except ImportError:
-        pytest.skip("the Partner Center sandbox is not in this tree")
+    """A sandbox server of this module's own (tests/sandboxes/partner_center.py)."""
     started = start_partner_center(tmp_path_factory.mktemp("partner_center"))
     yield started
     started.stop()
