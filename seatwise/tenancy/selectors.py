@@ -64,6 +64,23 @@ def membership_list_for_user(*, user) -> QuerySet[Membership]:
     )
 
 
+def _lineage_q(organization: Organization) -> Q:
+    """Memberships in ``organization``, its parent and its grandparent: by id when the
+    parent is loaded (``current_organization`` selects it), else the grandparent's id by a
+    subquery."""
+    if organization.parent_id is None:
+        return Q(organization_id=organization.pk)
+    ids = [organization.pk, organization.parent_id]
+    if Organization.parent.is_cached(organization):
+        grandparent_id = organization.parent.parent_id
+        return Q(organization_id__in=ids + ([grandparent_id] if grandparent_id else []))
+    return Q(organization_id__in=ids) | Q(
+        organization_id__in=Organization.objects.filter(pk=organization.parent_id).values(
+            "parent_id"
+        )
+    )
+
+
 def require_role(*, user, organization: Organization, roles: Iterable[str] = ALL_ROLES) -> str:
     """Return the user's role in ``organization`` or raise if they lack one of ``roles``.
 
@@ -71,14 +88,11 @@ def require_role(*, user, organization: Organization, roles: Iterable[str] = ALL
     act inside the customers they serve, provider staff inside the whole tree.
     """
     allowed = frozenset(roles)
-    # One query: the user's memberships in the organization, its parent and its grandparent.
+    # One query: the user's memberships in the organization, its parent and its grandparent
+    # (the tree is at most three deep: provider, reseller, customer).
     memberships = dict(
         Membership.objects.filter(user=user)
-        .filter(
-            Q(organization_id=organization.pk)
-            | Q(organization_id=organization.parent_id or 0)
-            | Q(organization__children__children=organization.pk)
-        )
+        .filter(_lineage_q(organization))
         .values_list("organization_id", "role")
     )
     own = memberships.get(organization.pk)

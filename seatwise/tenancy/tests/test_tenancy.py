@@ -165,3 +165,34 @@ def test_current_organization_prefers_the_chosen_then_customer_memberships(tree)
     # a chosen organization the user does not belong to is ignored
     assert current_organization(user=user, requested_id=tree["c2"].pk) == tree["c1"]
     assert current_organization(user=make_user()) is None
+
+
+@pytest.mark.parametrize("parent_loaded", [True, False], ids=["parent-loaded", "parent-not-loaded"])
+def test_require_role_finds_the_grandparent_with_or_without_the_parent_loaded(
+    tree, parent_loaded, django_assert_num_queries
+):
+    """The lineage is read by id when the parent is loaded (as ``current_organization``
+    loads it), else by a subquery; the answers are the same, in one query either way."""
+    provider_owner = make_member(tree["provider"], Role.OWNER)
+    reseller_manager = make_member(tree["r1"], Role.ACCOUNT_MANAGER)
+    other_reseller_owner = make_member(tree["r2"], Role.OWNER)
+    own_reader = make_member(tree["c1"], Role.READ_ONLY)
+    queryset = (
+        Organization.objects.select_related("parent") if parent_loaded else (Organization.objects)
+    )
+    customer = queryset.get(pk=tree["c1"].pk)
+    assert Organization.parent.is_cached(customer) is parent_loaded
+    with django_assert_num_queries(1):
+        assert require_role(user=provider_owner, organization=customer) == Role.OWNER
+    assert require_role(user=reseller_manager, organization=customer) == Role.ACCOUNT_MANAGER
+    assert require_role(user=own_reader, organization=customer) == Role.READ_ONLY
+    with pytest.raises(RoleRequired):
+        require_role(user=own_reader, organization=customer, roles={Role.OWNER})
+    with pytest.raises(OrganizationNotFound):
+        require_role(user=other_reseller_owner, organization=customer)
+    with pytest.raises(OrganizationNotFound):
+        require_role(user=provider_owner, organization=customer, roles={Role.BILLING})
+    provider = queryset.get(pk=tree["provider"].pk)
+    assert require_role(user=provider_owner, organization=provider) == Role.OWNER
+    with pytest.raises(OrganizationNotFound):
+        require_role(user=reseller_manager, organization=provider)
