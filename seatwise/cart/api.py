@@ -52,6 +52,7 @@ from seatwise.cart.schemas import (
 )
 from seatwise.catalog.exceptions import OfferNotFound
 from seatwise.catalog.models import Offer
+from seatwise.core.cache import CATALOG, CacheScope
 from seatwise.core.errors import ApplicationError, ValidationError
 from seatwise.core.idempotency import IdempotencyKeyHeader, idempotent
 from seatwise.core.schemas import ErrorOut
@@ -127,7 +128,11 @@ def _caller(request, currency: str = "", roles=None) -> Caller:
         else _UNPRICED
     )
     viewer = selectors.cart_viewer_get(
-        organization=organization, provider=provider, price_context=context, currency=code
+        organization=organization,
+        provider=provider,
+        price_context=context,
+        currency=code,
+        cache=CacheScope(CATALOG),
     )
     return Caller(organization=organization, provider=provider, viewer=viewer)
 

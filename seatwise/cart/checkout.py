@@ -23,7 +23,7 @@ use rolls the whole order back), creates the payment and empties the cart.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -32,10 +32,12 @@ from django.utils.translation import gettext as _
 
 from seatwise.cart.models import Cart, CartLine
 from seatwise.cart.selectors import CartTotals, CartViewer, cart_totals, tenant_domain_options
+from seatwise.cart.snapshot import locked_lines
 from seatwise.catalog.enums import VendorKind
 from seatwise.connectors.domains import SUFFIX, prefix_validate
 from seatwise.connectors.exceptions import ConnectorUnavailable, InvalidTenantDomain
 from seatwise.connectors.selectors import tenant_domain_check
+from seatwise.core.cache import CATALOG, CacheScope
 from seatwise.core.errors import ConflictError, NotFoundError, ValidationError
 from seatwise.orders.enums import OrderStatus, PaymentMethod
 from seatwise.orders.models import Order
@@ -169,10 +171,16 @@ def _acceptances(
 
 
 def checkout_requirements(
-    *, organization: Organization, totals: CartTotals, prefill: bool = True
+    *,
+    organization: Organization,
+    totals: CartTotals,
+    prefill: bool = True,
+    acceptances: tuple[AgreementAcceptance | None, set[tuple[str, str]]] | None = None,
 ) -> CheckoutRequirements:
     """What the cart needs (see the module's doc). ``prefill``: also look up the tenant the
-    company registered, to suggest it for Microsoft lines that name none (the pages)."""
+    company registered, to suggest it for Microsoft lines that name none (the pages).
+    ``acceptances``: the Microsoft Customer Agreement acceptance and the accepted (vendor,
+    version) pairs, already read (the checkout reads them with its cart lock)."""
     lines = [priced.line for priced in totals.lines]
     vendors = {line.offer.product.vendor for line in lines}  # cart_totals selects them
     microsoft = [line for line in lines if line.offer.product.vendor.kind == VendorKind.MICROSOFT]
@@ -184,7 +192,7 @@ def checkout_requirements(
     others = sorted(
         (v for v in vendors if v.kind != VendorKind.MICROSOFT), key=lambda vendor: vendor.name
     )
-    acceptance, accepted = _acceptances(
+    acceptance, accepted = acceptances or _acceptances(
         organization=organization,
         microsoft=bool(microsoft),
         vendor_slugs=[vendor.slug for vendor in others],
@@ -420,6 +428,19 @@ def _mca_record(*, organization: Organization, user, ip: str | None) -> Agreemen
     )
 
 
+def _carried_acceptances(
+    *, lines: list[CartLine], organization: Organization
+) -> tuple[AgreementAcceptance | None, set[tuple[str, str]]] | None:
+    """``_acceptances`` from what ``locked_lines`` carried (None: no lines carried it). The
+    agreement is referred to by id: the order only keeps the reference."""
+    if not lines:
+        return None
+    mca_id = lines[0].mca_id
+    mca = AgreementAcceptance(pk=mca_id, organization_id=organization.pk) if mca_id else None
+    vendors = {line.offer.product.vendor for line in lines if line.terms_accepted}
+    return mca, {(vendor.slug, vendor.terms_version) for vendor in vendors}
+
+
 def checkout_place(
     *,
     user,
@@ -478,24 +499,38 @@ def _checkout_place(
     organization = viewer.organization
     if organization is None:
         raise CheckoutCartChanged(_("This cart cannot be checked out."))
-    require_role(user=user, organization=organization, roles=BUYING_ROLES)
     if cart is None:
+        require_role(user=user, organization=organization, roles=BUYING_ROLES)
         raise CheckoutCartChanged(_("Your cart is empty."))
     if cart.organization_id != organization.pk or cart.user_id != user.pk:
+        require_role(user=user, organization=organization, roles=BUYING_ROLES)
         raise CheckoutCartChanged(_("This cart cannot be checked out."))
     key = (idempotency_key or "").strip()
     if not key:
+        require_role(user=user, organization=organization, roles=BUYING_ROLES)
         raise CheckoutCartChanged(_("Open the confirmation page again and confirm from there."))
-    # Serialize the confirmations of one cart: the second of a double click waits here and
-    # then finds the first one's order.
-    cart = Cart.objects.select_for_update().get(pk=cart.pk)
+    if viewer.cache is None:  # one catalogue generation for the whole checkout
+        viewer = replace(viewer, cache=CacheScope(CATALOG))
+    lines = locked_lines(cart=cart, user=user, organization=organization)
+    if lines:
+        viewer.cache.adopt(lines[0].catalogue_generation)
+    if not lines or lines[0].buyer_role not in BUYING_ROLES:
+        # No lines to carry it, or a role that may still pass through an ancestor: the
+        # full check decides, and raises the right error.
+        require_role(user=user, organization=organization, roles=BUYING_ROLES)
+    cart = lines[0].cart if lines else Cart.objects.select_for_update().get(pk=cart.pk)
     if cart.placed_key == key and cart.placed_order_id is not None:
         done = Order.objects.get(pk=cart.placed_order_id)
         return CheckoutResult(order=done, payment=_order_payment(order=done), created=False)
 
     totals = cart_totals(
-        cart=cart, viewer=viewer, checkout=True, shipping_method_id=details.shipping_method_id
+        cart=cart,
+        viewer=viewer,
+        checkout=True,
+        shipping_method_id=details.shipping_method_id,
+        lines=lines,
     )
+    acceptances = _carried_acceptances(lines=lines, organization=organization)
     if not totals.lines:
         raise CheckoutCartChanged(_("Your cart is empty."))
     if totals.has_unavailable:
@@ -506,7 +541,9 @@ def _checkout_place(
         raise CheckoutCartChanged(
             _("Your coupon no longer applies: %(reason)s") % {"reason": totals.coupon_error}
         )
-    required = checkout_requirements(organization=organization, totals=totals, prefill=False)
+    required = checkout_requirements(
+        organization=organization, totals=totals, prefill=False, acceptances=acceptances
+    )
     errors = checkout_check(
         organization=organization, totals=totals, details=details, required=required
     )

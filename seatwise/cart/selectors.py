@@ -4,7 +4,7 @@ line is priced from ``pricing`` for the viewer and currency of the request, and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from seatwise.cart.exceptions import CartLineNotFound
 from seatwise.cart.models import Cart, CartLine
 from seatwise.catalog.enums import VendorKind
 from seatwise.catalog.models import Category, Offer
+from seatwise.core.cache import CATALOG, CacheScope
 from seatwise.core.errors import ApplicationError
 from seatwise.core.money import Money, money_sum
 from seatwise.orders.enums import OrderStatus
@@ -52,17 +53,32 @@ class CartViewer:
     seller: Organization | None
     price_context: PriceContext
     currency: str
+    # The request's catalogue cache (its generation read once per request); None: each
+    # pricing of a cart reads the generation itself.
+    cache: CacheScope | None = field(default=None, compare=False)
+
+    def catalogue(self) -> CacheScope:
+        return self.cache if self.cache is not None else CacheScope(CATALOG)
 
 
 def cart_viewer_get(
-    *, organization: Organization | None, provider: Organization | None, price_context, currency
+    *,
+    organization: Organization | None,
+    provider: Organization | None,
+    price_context,
+    currency,
+    cache: CacheScope | None = None,
 ) -> CartViewer:
     """The seller is the reseller a customer buys through, else the provider."""
     seller = provider
     if organization is not None and organization.is_customer:
         seller = organization_reseller(organization=organization) or provider
     return CartViewer(
-        organization=organization, seller=seller, price_context=price_context, currency=currency
+        organization=organization,
+        seller=seller,
+        price_context=price_context,
+        currency=currency,
+        cache=cache,
     )
 
 
@@ -184,21 +200,62 @@ def _category_chains(lines: list[CartLine]) -> dict[int, frozenset[int]]:
     return chains
 
 
+def _context_key(viewer: CartViewer) -> tuple:
+    """Everything of the viewer that decides a price, as a cache key."""
+    context = viewer.price_context
+    return (
+        context.provider_id,
+        str(context.viewer_kind),
+        context.cost_list_id,
+        context.reseller_list_id,
+        str(context.markup_percent),
+        tuple(sorted((f"{a}-{b}", str(rate)) for (a, b), rate in context.rates.items())),
+        viewer.currency,
+    )
+
+
+def _cart_catalogue(
+    *, viewer: CartViewer, offer_ids: list[int], scope: CacheScope
+) -> tuple[dict[int, Offer], dict[int, list[ViewerPrice]]]:
+    """The offers of a cart (with product and vendor) and their prices for ``viewer``, from
+    the catalogue cache: its generation changes in the same transaction as any catalogue or
+    price write (ADR 0008), so a cart is never priced from rows older than that generation."""
+
+    def build() -> tuple[dict[int, Offer], dict[int, list[ViewerPrice]]]:
+        offers = Offer.objects.filter(pk__in=offer_ids).select_related("product__vendor")
+        prices = offer_price_map(
+            context=viewer.price_context, offer_ids=offer_ids, currency=viewer.currency
+        )
+        return {offer.pk: offer for offer in offers}, prices
+
+    if not offer_ids:
+        return {}, {}
+    return scope.get_or_build(("cart-catalogue", *_context_key(viewer), *offer_ids), build)
+
+
 def cart_priced_lines(
-    *, cart: Cart | None, viewer: CartViewer, categories: bool | None = None
+    *,
+    cart: Cart | None,
+    viewer: CartViewer,
+    categories: bool | None = None,
+    lines: list[CartLine] | None = None,
+    scope: CacheScope | None = None,
 ) -> PricedLines:
     """The cart's lines priced for ``viewer``. The discount lines carry their categories when
-    ``categories`` (by default: when the cart holds a coupon, the only one that needs them)."""
-    lines = (
-        list(cart.lines.select_related("offer__product__vendor").order_by("added_at", "pk"))
-        if cart is not None
-        else []
+    ``categories`` (by default: when the cart holds a coupon, the only one that needs them).
+    ``lines``: the cart's lines, already read (the checkout reads them with its lock).
+    Offers and prices come from the catalogue cache (``scope``, default the viewer's)."""
+    if lines is None:
+        lines = list(cart.lines.order_by("added_at", "pk")) if cart is not None else []
+    offers, price_map = _cart_catalogue(
+        viewer=viewer,
+        offer_ids=sorted({line.offer_id for line in lines}),
+        scope=scope or viewer.catalogue(),
     )
-    price_map = offer_price_map(
-        context=viewer.price_context,
-        offer_ids={line.offer_id for line in lines},
-        currency=viewer.currency,
-    )
+    for line in lines:
+        offer = offers.get(line.offer_id)
+        if offer is not None:  # else (an offer deleted since) the line loads its own
+            line.offer = offer
     # Only a coupon looks at the categories (one query for the small category table).
     if categories is None:
         categories = cart is not None and bool(cart.coupon_code)
@@ -241,14 +298,17 @@ def cart_totals(
     viewer: CartViewer,
     checkout: bool = False,
     shipping_method_id: object = None,
+    lines: list[CartLine] | None = None,
 ) -> CartTotals:
     """The cart priced for ``viewer``. The cart page leaves shipping to the checkout; the
     checkout's totals (``checkout``), when a line ships, list the shop's provider's active
     shipping methods priced in the cart's currency, and ``shipping_method_id`` picks one of
     them: its price is the shipping charge, taxed like the rest. An id that is not one of
-    them (another provider's, an inactive one) picks none and the charge stays zero."""
+    them (another provider's, an inactive one) picks none and the charge stays zero.
+    ``lines``: the cart's lines, already read (see ``cart_priced_lines``)."""
     currency = viewer.currency
-    priced = cart_priced_lines(cart=cart, viewer=viewer)
+    scope = viewer.catalogue()
+    priced = cart_priced_lines(cart=cart, viewer=viewer, lines=lines, scope=scope)
     zero = Money.zero(currency)
     discount, coupon_error = zero, ""
     code = cart.coupon_code if cart is not None else ""
@@ -268,10 +328,13 @@ def cart_totals(
     extra_charge = zero
     methods: tuple[ShippingQuote, ...] = ()
     if shipping_required and checkout:
-        methods = shipping_quote_list(
-            provider_id=viewer.price_context.provider_id,
-            currency=currency,
-            rates=viewer.price_context.rates,
+        methods = scope.get_or_build(
+            ("shipping-quotes", *_context_key(viewer)),
+            lambda: shipping_quote_list(
+                provider_id=viewer.price_context.provider_id,
+                currency=currency,
+                rates=viewer.price_context.rates,
+            ),
         )
     chosen = next((m for m in methods if str(m.method_id) == str(shipping_method_id)), None)
     shipping = chosen.price if chosen is not None else zero

@@ -76,6 +76,12 @@ class CacheScope:
             self._generation = generation(self.name)
         return self._generation
 
+    def adopt(self, value: int | None) -> None:
+        """Take the generation another query read along with its rows (the checkout's
+        ``cart.snapshot``), unless this scope has read one already."""
+        if self._generation is None:
+            self._generation = value or 0
+
     def get_or_build(self, key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
         digest = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
         cache_key = f"sw:{self.name}:{self.generation}:{digest}"

@@ -84,7 +84,7 @@ class ShippingMethodPriceInline(admin.TabularInline):
 
 
 @admin.register(ShippingMethod)
-class ShippingMethodAdmin(admin.ModelAdmin):
+class ShippingMethodAdmin(BumpsCacheAdmin):
     list_display = ("name", "organization", "is_active", "position")
     list_filter = ("is_active",)
     list_select_related = ("organization",)
@@ -103,7 +103,7 @@ class ShippingMethodAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShippingMethodPrice)
-class ShippingMethodPriceAdmin(admin.ModelAdmin):
+class ShippingMethodPriceAdmin(BumpsCacheAdmin):
     list_display = ("method", "currency", "amount", "organization")
     list_filter = ("currency",)
     list_select_related = ("method", "organization")

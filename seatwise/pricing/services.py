@@ -486,6 +486,8 @@ def shipping_method_upsert(
         what="shipping method",
         lookup={"organization": provider, "name": name},
         values={"is_active": bool(is_active), "position": position},
+        # The checkout caches the shipping quotes under the catalogue's generation.
+        cache_namespace=CATALOG,
     )
     for currency, value in amounts.items():
         upsert(
@@ -493,6 +495,9 @@ def shipping_method_upsert(
             what="shipping method price",
             lookup={"method": method, "currency": currency},
             values={"organization_id": provider.pk, "amount": value},
+            cache_namespace=CATALOG,
         )
-    method.prices.exclude(currency__in=list(amounts)).delete()
+    removed, _by_model = method.prices.exclude(currency__in=list(amounts)).delete()
+    if removed:
+        generation_bump(name=CATALOG)
     return method

@@ -60,6 +60,7 @@ def cart_viewer_for(request) -> CartViewer:
         provider=shop.provider,
         price_context=shop.price_context,
         currency=shop.currency,
+        cache=shop.cache,
     )
 
 

@@ -22,6 +22,7 @@ from seatwise.cart.tests.factories import build_cart_shop
 from seatwise.catalog.enums import VendorKind
 from seatwise.catalog.models import Product
 from seatwise.catalog.tests.factories import make_offer, make_vendor
+from seatwise.core.cache import generation_bump
 from seatwise.core.errors import PermissionDeniedError
 from seatwise.orders.enums import OrderStatus, PaymentMethod
 from seatwise.orders.models import Order
@@ -34,8 +35,9 @@ from seatwise.pricing.exceptions import CouponError
 from seatwise.pricing.models import Coupon, CouponRedemption
 from seatwise.pricing.selectors import price_context_get
 from seatwise.tenancy.enums import AgreementType, Role
+from seatwise.tenancy.exceptions import OrganizationNotFound
 from seatwise.tenancy.models import AgreementAcceptance
-from seatwise.tenancy.tests.factories import make_member
+from seatwise.tenancy.tests.factories import make_member, make_reseller
 
 pytestmark = pytest.mark.django_db
 
@@ -238,8 +240,10 @@ def test_a_vendors_terms_are_recorded_once_per_version_with_who_when_and_where(s
     _place(shop, buyer, cart, key="key-2", accept_vendor_terms=False)
     assert AgreementAcceptance.objects.filter(agreement=AgreementType.VENDOR_TERMS).count() == 1
 
-    # A new version of the vendor's terms is asked for again.
+    # A new version of the vendor's terms is asked for again (written as the admin does:
+    # with the catalogue's generation bumped, which the checkout's cached read follows).
     type(press).objects.filter(pk=press.pk).update(terms_version="2")
+    generation_bump()
     cart = _cart(shop, buyer, (shop.book_offer, 1))
     with pytest.raises(CheckoutError) as error:
         _place(shop, buyer, cart, key="key-3", accept_vendor_terms=False)
@@ -392,3 +396,25 @@ def test_a_read_only_member_cannot_place_and_nobody_checks_out_anothers_cart(sho
         _place(shop, colleague, mine)
     assert not Order.objects.exists()
     assert mine.lines.count() == 1 and cart.lines.count() == 1
+
+
+def test_the_role_carried_by_the_cart_lock_decides_like_require_role(shop, buyer):
+    """The checkout reads the buyer's role with its cart lock: reseller staff acting inside
+    the customer place its cart; an own read-only membership wins over a reseller role; a
+    stranger is refused as not found, and nothing is written for either refusal."""
+    staff = make_member(shop.reseller, role=Role.ACCOUNT_MANAGER)
+    cart = _cart(shop, staff, (shop.e3, 1))
+    assert _place(shop, staff, cart).created
+
+    reader = make_member(shop.reseller, role=Role.OWNER)
+    make_member(shop.customer, role=Role.READ_ONLY, user=reader)
+    refused = _cart(shop, reader, (shop.e3, 1))
+    with pytest.raises(PermissionDeniedError):
+        _place(shop, reader, refused, key="key-2")
+
+    stranger = make_member(make_reseller(shop.provider), role=Role.OWNER)
+    foreign = _cart(shop, stranger, (shop.e3, 1))
+    with pytest.raises(OrganizationNotFound):
+        _place(shop, stranger, foreign, key="key-3")
+    assert Order.objects.count() == 1
+    assert refused.lines.count() == 1 and foreign.lines.count() == 1

@@ -282,9 +282,12 @@ def test_cart_page_query_count_does_not_grow_with_lines(client, shop):
     _add(client, shop.teams_addon)
     _add(client, shop.book_offer, plan="one_time")
     _add(client, shop.aad_premium.offers.get(), plan="annual")
+    with CaptureQueriesContext(connection) as cold:
+        client.get("/cart/")  # the new lines' offers and prices: read once, then cached
     with CaptureQueriesContext(connection) as large:
         client.get("/cart/")
     assert len(large.captured_queries) == len(small.captured_queries)
+    assert len(cold.captured_queries) == len(small.captured_queries) + 2
 
 
 def test_a_read_only_member_sees_the_cart_but_cannot_fill_it(shop):
