@@ -499,16 +499,19 @@ def _checkout_place(
     organization = viewer.organization
     if organization is None:
         raise CheckoutCartChanged(_("This cart cannot be checked out."))
-    if cart is None:
-        require_role(user=user, organization=organization, roles=BUYING_ROLES)
-        raise CheckoutCartChanged(_("Your cart is empty."))
-    if cart.organization_id != organization.pk or cart.user_id != user.pk:
-        require_role(user=user, organization=organization, roles=BUYING_ROLES)
-        raise CheckoutCartChanged(_("This cart cannot be checked out."))
     key = (idempotency_key or "").strip()
-    if not key:
+    refusal = ""
+    if cart is None:
+        refusal = _("Your cart is empty.")
+    elif cart.organization_id != organization.pk or cart.user_id != user.pk:
+        refusal = _("This cart cannot be checked out.")
+    elif not key:
+        refusal = _("Open the confirmation page again and confirm from there.")
+    if refusal:
+        # A caller without the role hears that first; the role is otherwise read with the
+        # cart's lock below.
         require_role(user=user, organization=organization, roles=BUYING_ROLES)
-        raise CheckoutCartChanged(_("Open the confirmation page again and confirm from there."))
+        raise CheckoutCartChanged(refusal)
     if viewer.cache is None:  # one catalogue generation for the whole checkout
         viewer = replace(viewer, cache=CacheScope(CATALOG))
     lines = locked_lines(cart=cart, user=user, organization=organization)

@@ -32,6 +32,20 @@ def _read(cart, user, organization):
         return locked_lines(cart=cart, user=user, organization=organization)
 
 
+def _one_line_cart(user, organization, offer) -> Cart:
+    """A cart of ``user`` in ``organization`` holding one unit of ``offer`` (written
+    directly: the organizations here need not be ones the user may buy for)."""
+    cart = Cart.objects.create(user=user, organization=organization)
+    cart.lines.create(
+        organization=organization,
+        offer=offer,
+        term=offer.term,
+        billing_plan=offer.billing_plans[0],
+        quantity=1,
+    )
+    return cart
+
+
 def test_the_lines_and_the_cart_are_the_orms(shop, buyer):  # noqa: F811
     cart = _cart(shop, buyer, (shop.e3, 2), (shop.teams_addon, 1), (shop.book_offer, 1))
     Cart.objects.filter(pk=cart.pk).update(coupon_code="SAVE10", placed_key="k-1")
@@ -83,14 +97,7 @@ def test_the_role_carried_is_the_one_require_role_decides_on(shop, buyer):  # no
             Organization.objects.get(pk=customer.pk),
             Organization.objects.get(pk=direct.pk),
         ):
-            cart = Cart.objects.create(user=user, organization=organization)
-            cart.lines.create(
-                organization=organization,
-                offer=shop.e3,
-                term=shop.e3.term,
-                billing_plan=shop.e3.billing_plans[0],
-                quantity=1,
-            )
+            cart = _one_line_cart(user, organization, shop.e3)
             carried = _read(cart, user, organization)[0].buyer_role
             try:
                 decided = require_role(user=user, organization=organization, roles=BUYING_ROLES)
@@ -149,13 +156,6 @@ def test_the_agreements_and_the_generation_carried(shop, buyer):  # noqa: F811
     # Another organization's acceptances are not this one's.
     other = make_customer(shop.reseller)
     owner = make_member(other)
-    theirs = Cart.objects.create(user=owner, organization=other)
-    theirs.lines.create(
-        organization=other,
-        offer=shop.book_offer,
-        term=shop.book_offer.term,
-        billing_plan=shop.book_offer.billing_plans[0],
-        quantity=1,
-    )
+    theirs = _one_line_cart(owner, other, shop.book_offer)
     carried = _read(theirs, owner, other)[0]
     assert (carried.mca_id, carried.terms_accepted) == (None, False)
